@@ -1,4 +1,4 @@
-"""The `pulumi-exotel` command: run the emulator (optionally with the local SIP edge), verify a credential."""
+"""The `pulumi-exotel` command: run the emulator (and the local SIP edge), verify a credential."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def main() -> None:
     """Exotel SIP trunking as code: local tools."""
 
 
-def _parse_account(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[Account]:
+def _parse_account(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> list[Account]:
     try:
         return [Account.parse(value) for value in values]
     except ValueError as exc:
@@ -28,22 +30,59 @@ def _parse_account(_ctx: click.Context, _param: click.Parameter, values: tuple[s
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
-              help="TCP port; 0 picks a free one (printed).")
-@click.option("--db", "db", default="exotel-emulator.sqlite", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="SQLite file holding all state.")
-@click.option("--account", "accounts", multiple=True, callback=_parse_account,
-              metavar="SID:KEY:TOKEN", help="An account to serve (repeatable). Default: demo1.")
-@click.option("--rate-limit", type=click.IntRange(1), default=None,
-              help="Requests per minute per account before 429 (default: unlimited).")
-@click.option("--duplicate-trunk-409/--duplicate-trunk-200", default=False, show_default=True,
-              help="Answer a duplicate trunk name with a real HTTP 409 instead of 409 inside HTTP 200.")
-@click.option("--unknown-trunk-403/--unknown-trunk-404", default=False, show_default=True,
-              help="Answer an unknown trunk with 403/1003 instead of 404/1000.")
-@click.option("--sip-edge/--no-sip-edge", default=False, show_default=True,
-              help="Also run Kamailio on 127.0.0.1, provisioned live with the digest credentials.")
-@click.option("--sip-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Working directory of the SIP edge (config, certificate ca.pem, subscriber DB).")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port; 0 picks a free one (printed).",
+)
+@click.option(
+    "--db",
+    "db",
+    default="exotel-emulator.sqlite",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file holding all state.",
+)
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    callback=_parse_account,
+    metavar="SID:KEY:TOKEN",
+    help="An account to serve (repeatable). Default: demo1.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(1),
+    default=None,
+    help="Requests per minute per account before 429 (default: unlimited).",
+)
+@click.option(
+    "--duplicate-trunk-409/--duplicate-trunk-200",
+    default=False,
+    show_default=True,
+    help="Answer a duplicate trunk name with a real HTTP 409 instead of 409 inside HTTP 200.",
+)
+@click.option(
+    "--unknown-trunk-403/--unknown-trunk-404",
+    default=False,
+    show_default=True,
+    help="Answer an unknown trunk with 403/1003 instead of 404/1000.",
+)
+@click.option(
+    "--sip-edge/--no-sip-edge",
+    default=False,
+    show_default=True,
+    help="Also run Kamailio on 127.0.0.1, provisioned live with the digest credentials.",
+)
+@click.option(
+    "--sip-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Working directory of the SIP edge (config, certificate ca.pem, subscriber DB).",
+)
 @click.option("--sip-tcp-port", default=5070, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--sip-tls-port", default=5071, show_default=True, type=click.IntRange(0, 65535))
 def emulator(

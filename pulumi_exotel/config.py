@@ -73,7 +73,9 @@ class ExotelSettings(BaseSettings):
         return f"{self.account_sid}.pstn.exotel.com"
 
     @classmethod
-    def load(cls, pulumi_config: Mapping[str, Any] | None = None, **overrides: Any) -> ExotelSettings:
+    def load(
+        cls, pulumi_config: Mapping[str, Any] | None = None, **overrides: Any
+    ) -> ExotelSettings:
         """Build settings from the stack config (``exotel:*`` keys), env vars and defaults.
 
         Raises ``ConfigError`` naming every missing or invalid setting by config key and env var.
@@ -97,6 +99,7 @@ class ExotelSettings(BaseSettings):
                     problems.append(f"'{key}' / {env}: {err['msg']}")
             missing = ", ".join(CONFIG_KEYS[f][0] for f in _REQUIRED)
             raise ConfigError(
-                "Exotel provider is not configured: " + "; ".join(problems)
+                "Exotel provider is not configured: "
+                + "; ".join(problems)
                 + f" (required: {missing})"
             ) from None

@@ -48,6 +48,4 @@ def export_trunk_outputs(
         pulumi.Output.secret(credential.password) if credential is not None else None,
     )
     pulumi.export("dids", pulumi.Output.all(*[m.phone_number for m in mappings]))
-    pulumi.export(
-        "inbound_destinations", pulumi.Output.all(*[d.destination for d in destinations])
-    )
+    pulumi.export("inbound_destinations", pulumi.Output.all(*[d.destination for d in destinations]))

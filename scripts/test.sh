@@ -5,6 +5,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 pulumi_bin="$(bash scripts/bootstrap.sh | tail -n 1)"
 export PATH="$pulumi_bin:$PATH"
+# In this script a missing Pulumi CLI or Kamailio is a failure, never a skip.
+export PULUMI_EXOTEL_REQUIRE_ENGINE=1
 echo "== ruff"; .venv/bin/ruff check pulumi_exotel tests bench examples __main__.py
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"

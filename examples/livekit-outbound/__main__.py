@@ -1,4 +1,4 @@
-"""Outbound from LiveKit: a trunk, the DID, and a digest credential, shaped as LiveKit's outbound trunk.
+"""Outbound from LiveKit: trunk, DID and digest credential, shaped as LiveKit's outbound trunk.
 
 `livekit_outbound_trunk` is exactly a `SIPOutboundTrunkInfo` body (secret, since it holds the
 password): pass it to `livekit-api`'s `create_outbound_trunk`, or read it in CI with

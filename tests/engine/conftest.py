@@ -22,7 +22,9 @@ PROGRAMS = Path(__file__).parent / "programs"
 def pulumi_on_path() -> str:
     path = pulumi_cli()
     if path is None:
-        message = "the pulumi CLI is not on PATH: run `bash scripts/setup-pulumi.sh` (make test does)"
+        message = (
+            "the pulumi CLI is not on PATH: run `bash scripts/setup-pulumi.sh` (make test does)"
+        )
         if os.environ.get("PULUMI_EXOTEL_REQUIRE_ENGINE"):
             pytest.fail(message)
         pytest.skip(message)
@@ -74,8 +76,13 @@ def workspace(
 ) -> Iterator[Callable[..., Workspace]]:
     """Factory: copy a project, init a stack and configure it for the emulator."""
 
-    def make(project: Path, *, stack: str = "test", config: dict[str, str] | None = None,
-             extra_env: dict[str, str] | None = None) -> Workspace:
+    def make(
+        project: Path,
+        *,
+        stack: str = "test",
+        config: dict[str, str] | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> Workspace:
         ws = Workspace.create(project, tmp_path / stack, stack=stack, extra_env=extra_env)
         ws.config(emulator_config(emulator), secret=("exotel:apiToken",))
         if config:

@@ -93,10 +93,15 @@ class Workspace:
         self, *args: str, check: bool = True, timeout: float = 300, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         argv = ["pulumi", *args, "--non-interactive"]
-        if args and args[0] in ("up", "preview", "refresh", "destroy") or args[:2] in (
-            ("stack", "output"),
-            ("stack", "export"),
-            ("stack", "import"),
+        if (
+            args
+            and args[0] in ("up", "preview", "refresh", "destroy")
+            or args[:2]
+            in (
+                ("stack", "output"),
+                ("stack", "export"),
+                ("stack", "import"),
+            )
         ):
             argv += ["--stack", self.stack]
         proc = subprocess.run(

@@ -78,9 +78,12 @@ def test_livekit_example_output_is_accepted_by_livekit_protocol(
     assert info.auth_username == outputs["sip_username"]
     assert info.auth_password == outputs["sip_password"]
     assert info.address == outputs["edge_tls"]
-    assert info.transport == SIPOutboundTrunkInfo.DESCRIPTOR.fields_by_name[
-        "transport"
-    ].enum_type.values_by_name["SIP_TRANSPORT_TLS"].number
+    assert (
+        info.transport
+        == SIPOutboundTrunkInfo.DESCRIPTOR.fields_by_name["transport"]
+        .enum_type.values_by_name["SIP_TRANSPORT_TLS"]
+        .number
+    )
     assert list(info.numbers) == outputs["dids"]
     # The credential is the real one the emulator holds for this trunk.
     with ExotelClient(emulator_settings) as client:

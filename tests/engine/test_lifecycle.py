@@ -1,4 +1,4 @@
-"""The five resources through the real engine: create, no-op preview, update, replace, refresh, destroy."""
+"""The five resources through the real engine: create, preview, update, replace, destroy."""
 
 from __future__ import annotations
 
@@ -61,14 +61,16 @@ def test_up_preview_update_replace_refresh_destroy(
     assert_no_changes(ws, stats)
 
     # in-place updates keep every id
-    ws.config({
-        "t:trunkName": "engine_trunk_b",
-        "t:callerId": "+918047090000",
-        "t:mode": "flow",
-        "t:credFriendly": "engine_cred_b",
-        "t:priority": "5",
-        "t:weight": "3",
-    })
+    ws.config(
+        {
+            "t:trunkName": "engine_trunk_b",
+            "t:callerId": "+918047090000",
+            "t:mode": "flow",
+            "t:credFriendly": "engine_cred_b",
+            "t:priority": "5",
+            "t:weight": "3",
+        }
+    )
     ws.up()
     assert ids(ws) == first
     assert client.get_trunk(trunk_sid).trunk_name == "engine_trunk_b"
@@ -88,12 +90,14 @@ def test_up_preview_update_replace_refresh_destroy(
     assert "trunk_external_alias" not in {s.name for s in client.list_trunk_settings(trunk_sid)}
 
     # replace fields: new child objects, old ones gone, trunk kept
-    ws.config({
-        "t:did": "+918047091235",
-        "t:keepers": "2",
-        "t:ip": "44.248.146.12",
-        "t:destination": "sip2.example.com:5061;transport=tls",
-    })
+    ws.config(
+        {
+            "t:did": "+918047091235",
+            "t:keepers": "2",
+            "t:ip": "44.248.146.12",
+            "t:destination": "sip2.example.com:5061;transport=tls",
+        }
+    )
     ws.up()
     second = ids(ws)
     assert second["trunk"] == trunk_sid
@@ -164,19 +168,23 @@ def test_adopt_takes_over_existing_objects_without_diff(
         sid, user_name="adopted_user", password="Adopted_password_123", friendly_name="adopted"
     )
     acl = client.create_whitelisted_ip(sid, ip="44.248.146.20", mask=32)
-    dest = client.create_destination_uri(sid, destination="sip.adopted.example.com:5061;transport=tls")
+    dest = client.create_destination_uri(
+        sid, destination="sip.adopted.example.com:5061;transport=tls"
+    )
     ip_dest = client.create_destination_uri(sid, destination="44.248.146.20:5061;transport=tls")
 
     ws = workspace(LIFECYCLE)
-    ws.config({
-        "t:adopt": "true",
-        "t:trunkName": "adopted_trunk",
-        "t:did": "+918047091299",
-        "t:credUser": "adopted_user",
-        "t:credFriendly": "adopted",
-        "t:ip": "44.248.146.20",
-        "t:destination": "sip.adopted.example.com:5061;transport=tls",
-    })
+    ws.config(
+        {
+            "t:adopt": "true",
+            "t:trunkName": "adopted_trunk",
+            "t:did": "+918047091299",
+            "t:credUser": "adopted_user",
+            "t:credFriendly": "adopted",
+            "t:ip": "44.248.146.20",
+            "t:destination": "sip.adopted.example.com:5061;transport=tls",
+        }
+    )
     ws.config({"t:credPassword": "Adopted_password_123"}, secret=("t:credPassword",))
     ws.up()
     assert ids(ws) == {

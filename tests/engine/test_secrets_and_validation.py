@@ -1,4 +1,7 @@
-"""Secrets never reach state, previews or logs in plain text; bad input fails at preview with no API call."""
+"""Secrets never reach state, previews or logs in plain text; bad input fails at preview.
+
+A failed preview makes no API call.
+"""
 
 from __future__ import annotations
 

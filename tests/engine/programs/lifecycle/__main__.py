@@ -35,11 +35,13 @@ cred = exotel.DigestCredential(
     friendly_name=t.get("credFriendly") or "engine_cred",
     keepers={"rotation": t.get("keepers") or "1"},
     adopt=adopt,
+    verify_at_edge=t.get_bool("verifyAtEdge") or False,
     **cred_args,
 )
 
-acl = exotel.WhitelistedIp("acl", trunk_sid=trunk.trunk_sid, ip=t.get("ip") or "44.248.146.11",
-                           adopt=adopt)
+acl = exotel.WhitelistedIp(
+    "acl", trunk_sid=trunk.trunk_sid, ip=t.get("ip") or "44.248.146.11", adopt=adopt
+)
 
 dest = exotel.DestinationUri(
     "dest",
@@ -58,7 +60,14 @@ ip_dest = exotel.DestinationUri(
 )
 
 export_trunk_outputs(trunk, cred, mappings=[did], destinations=[dest, ip_dest])
-pulumi.export("ids", {
-    "trunk": trunk.id, "did": did.id, "cred": cred.id, "acl": acl.id,
-    "dest": dest.id, "ipdest": ip_dest.id,
-})
+pulumi.export(
+    "ids",
+    {
+        "trunk": trunk.id,
+        "did": did.id,
+        "cred": cred.id,
+        "acl": acl.id,
+        "dest": dest.id,
+        "ipdest": ip_dest.id,
+    },
+)
