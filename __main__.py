@@ -9,7 +9,7 @@ import pulumi
 import pulumi_exotel as exotel
 from pulumi_exotel.outputs import export_trunk_outputs
 
-config = pulumi.Config("demo")
+config = pulumi.Config()
 
 trunk = exotel.Trunk("voice-ai", trunk_name="voice_ai_demo")
 did = exotel.PhoneMapping(

@@ -35,17 +35,20 @@ def export_trunk_outputs(
 ) -> None:
     """Export the contract keys from a trunk, its digest credential, DID mappings and destinations.
 
-    Keys whose source is absent are exported as ``None`` (or ``[]``) so the JSON shape is stable.
+    A project without a credential exports ``""`` for ``sip_username`` and ``sip_password``
+    (Pulumi drops null outputs), so every key is always present.
     """
     pulumi.export("trunk_sid", trunk.trunk_sid)
     pulumi.export("sip_realm", trunk.sip_realm)
     pulumi.export("edge_tcp", trunk.edge_tcp)
     pulumi.export("edge_tls", trunk.edge_tls)
     pulumi.export("inbound_dial_uri", trunk.inbound_dial_uri)
-    pulumi.export("sip_username", credential.user_name if credential is not None else None)
-    pulumi.export(
-        "sip_password",
-        pulumi.Output.secret(credential.password) if credential is not None else None,
-    )
+    if credential is not None:
+        pulumi.export("sip_username", credential.user_name)
+        pulumi.export("sip_password", pulumi.Output.secret(credential.password))
+    else:
+        # Pulumi drops null outputs; an empty string keeps the JSON shape stable.
+        pulumi.export("sip_username", "")
+        pulumi.export("sip_password", "")
     pulumi.export("dids", pulumi.Output.all(*[m.phone_number for m in mappings]))
     pulumi.export("inbound_destinations", pulumi.Output.all(*[d.destination for d in destinations]))

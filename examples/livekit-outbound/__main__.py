@@ -11,7 +11,7 @@ import pulumi_exotel as exotel
 from pulumi_exotel.outputs import export_trunk_outputs
 from pulumi_exotel.voice_ai import livekit
 
-config = pulumi.Config("livekit")
+config = pulumi.Config()
 
 trunk = exotel.Trunk("livekit", trunk_name="livekit_out")
 did = exotel.PhoneMapping("did", trunk_sid=trunk.trunk_sid, phone_number=config.require("did"))

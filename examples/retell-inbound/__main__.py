@@ -10,7 +10,7 @@ import pulumi_exotel as exotel
 from pulumi_exotel.outputs import export_trunk_outputs
 from pulumi_exotel.voice_ai import retell
 
-config = pulumi.Config("retell")
+config = pulumi.Config()
 
 trunk = exotel.Trunk("retell", trunk_name="retell_inbound")
 did = exotel.PhoneMapping("did", trunk_sid=trunk.trunk_sid, phone_number=config.require("did"))

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_exotel as exotel
 from pulumi_exotel.outputs import export_trunk_outputs
 
-config = pulumi.Config("pbx")
+config = pulumi.Config()
 pbx_ip = config.require("ip")
 
 trunk = exotel.Trunk("pbx", trunk_name="office_pbx")

@@ -36,8 +36,10 @@ def check_output_contract(outputs: dict[str, Any]) -> None:
     assert isinstance(outputs["dids"], list)
     assert all(d.startswith("+") for d in outputs["dids"])
     assert isinstance(outputs["inbound_destinations"], list)
-    if outputs["sip_username"] is not None:
+    if outputs["sip_username"]:
         assert outputs["sip_password"] == "[secret]"
+    else:
+        assert outputs["sip_password"] == ""
 
 
 @pytest.mark.parametrize("name", list(PROJECTS))
