@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from tests.engine.harness import REPO, Workspace, pulumi_cli
+from tests.tools import missing_tool
 
 pytestmark = pytest.mark.engine
 
@@ -25,9 +25,7 @@ def pulumi_on_path() -> str:
         message = (
             "the pulumi CLI is not on PATH: run `bash scripts/setup-pulumi.sh` (make test does)"
         )
-        if os.environ.get("PULUMI_EXOTEL_REQUIRE_ENGINE"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(message)
     return path
 
 
