@@ -1,0 +1,95 @@
+"""Bolna: a SIP trunk that dials Exotel with digest auth, its numbers, and the inbound route.
+
+`sip_trunk` is the JSON body of `POST https://api.bolna.ai/sip-trunks/trunks`; `trunk_number`
+the body that adds one Exotel DID to that trunk (`POST .../trunks/{trunk_id}/numbers`).
+Bolna publishes no Python SDK, so these shapes come from its API reference only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    Arg,
+    CredentialLike,
+    Exotel,
+    Field,
+    Fixed,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "inbound_destination", "sip_trunk", "trunk_number"]
+
+_TRUNK = PlatformCall(
+    helper="sip_trunk",
+    feeds="`POST /sip-trunks/trunks` body",
+    fields=(
+        Field("name", Arg("name")),
+        Field("provider", Fixed("exotel")),
+        Field("description", Arg("description")),
+        Field("auth_type", Fixed("userpass")),
+        Field("auth_username", Exotel.USER_NAME),
+        Field("auth_password", Exotel.PASSWORD),
+        Field("gateways[].gateway_address", Exotel.EDGE_HOST),
+        Field("gateways[].port", Exotel.EDGE_PORT),
+        Field("gateways[].priority", Fixed(1)),
+        Field("transport", Exotel.TRANSPORT, {"tls": "transport-tls", "tcp": "transport-tcp"}),
+    ),
+)
+_NUMBER = PlatformCall(
+    helper="trunk_number",
+    feeds="`POST /sip-trunks/trunks/{trunk_id}/numbers` body",
+    fields=(Field("e164", Exotel.NUMBER), Field("name", Arg("name"))),
+)
+
+PROFILE = PlatformProfile(
+    key="bolna",
+    title="Bolna",
+    calls=(_TRUNK, _NUMBER),
+    inbound=InboundTarget(host="sip.bolna.ai", ports={"tcp": 5060, "tls": 5061}),
+    notes=(
+        "Bolna accepts inbound INVITEs only from the carrier IPs listed on its trunk: add "
+        "Exotel's signalling IPs there.",
+        "Bolna never returns the password: after a rotation, PATCH the trunk with a new "
+        "`sip_trunk` body.",
+    ),
+)
+
+
+def sip_trunk(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    *,
+    name: pulumi.Input[str],
+    transport: Transport = "tls",
+    edge: str | None = None,
+    description: pulumi.Input[str] | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Body of Bolna's create-trunk call: Exotel's edge as gateway, digest auth (secret)."""
+    return PROFILE.render(
+        _TRUNK,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"name": name, "description": description},
+    )
+
+
+def trunk_number(
+    phone_number: Number, *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """Body that adds an Exotel DID to the Bolna trunk."""
+    return PROFILE.render(_NUMBER, numbers=[phone_number], args={"name": name})
+
+
+def inbound_destination(transport: Transport = "tcp") -> str:
+    """``sip.bolna.ai:5060;transport=tcp`` (or ``:5061;transport=tls``) for Bolna agents."""
+    return PROFILE.inbound.destination(PROFILE.title, transport)

@@ -1,0 +1,122 @@
+"""ElevenLabs Agents: an Exotel DID as a `sip_trunk` phone number, and the inbound destination.
+
+`create_sip_trunk_phone_number` is the body of
+`ElevenLabs().conversational_ai.phone_numbers.create(request=PhoneNumbersCreateRequestBody_SipTrunk(**body))`;
+`update_phone_number` the keyword arguments of `...phone_numbers.update(phone_number_id, **body)`
+(the id is ElevenLabs', returned by the create call).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+
+from ._common import (
+    Arg,
+    CredentialLike,
+    Exotel,
+    Field,
+    Fixed,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "create_sip_trunk_phone_number", "inbound_destination", "update_phone_number"]
+
+MediaEncryption = Literal["disabled", "allowed", "required"]
+
+_TRANSPORT = {"tls": "tls", "tcp": "tcp"}
+_OUTBOUND_CONFIG = (
+    Field("outbound_trunk_config.address", Exotel.EDGE),
+    Field("outbound_trunk_config.transport", Exotel.TRANSPORT, _TRANSPORT),
+    Field("outbound_trunk_config.media_encryption", Arg("media_encryption")),
+    # Without credentials ElevenLabs assumes IP (ACL) auth; Exotel needs digest here.
+    Field("outbound_trunk_config.credentials.username", Exotel.USER_NAME),
+    Field("outbound_trunk_config.credentials.password", Exotel.PASSWORD),
+)
+_CREATE = PlatformCall(
+    helper="create_sip_trunk_phone_number",
+    feeds="`PhoneNumbersCreateRequestBody_SipTrunk` for "
+    "`ElevenLabs().conversational_ai.phone_numbers.create`",
+    fields=(
+        Field("provider", Fixed("sip_trunk")),
+        Field("phone_number", Exotel.NUMBER),
+        Field("label", Arg("label")),
+        Field("agent_id", Arg("agent_id")),
+        *_OUTBOUND_CONFIG,
+    ),
+)
+_UPDATE = PlatformCall(
+    helper="update_phone_number",
+    feeds="keyword arguments of `ElevenLabs().conversational_ai.phone_numbers.update"
+    "(phone_number_id, ...)`",
+    fields=_OUTBOUND_CONFIG,
+)
+
+PROFILE = PlatformProfile(
+    key="elevenlabs",
+    title="ElevenLabs",
+    calls=(_CREATE, _UPDATE),
+    inbound=InboundTarget(
+        host="sip.rtc.elevenlabs.io",
+        ports={"tcp": 5060},
+        transport_rule="ElevenLabs' SIP host is documented for TCP on 5060 only",
+    ),
+    notes=(
+        "`media_encryption` is `disabled`, `allowed` or `required`; left out, ElevenLabs "
+        "uses its default.",
+        "ElevenLabs never returns the password: after a rotation, apply `update_phone_number`.",
+    ),
+)
+
+
+def create_sip_trunk_phone_number(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    phone_number: Number,
+    *,
+    label: pulumi.Input[str],
+    transport: Transport = "tls",
+    edge: str | None = None,
+    media_encryption: MediaEncryption | None = None,
+    agent_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Body that imports an Exotel DID into ElevenLabs with digest auth toward Exotel (secret)."""
+    return PROFILE.render(
+        _CREATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+        args={"label": label, "agent_id": agent_id, "media_encryption": media_encryption},
+    )
+
+
+def update_phone_number(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    *,
+    transport: Transport = "tls",
+    edge: str | None = None,
+    media_encryption: MediaEncryption | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """`outbound_trunk_config` that moves an imported number to a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"media_encryption": media_encryption},
+    )
+
+
+def inbound_destination(transport: Transport = "tcp") -> str:
+    """``sip.rtc.elevenlabs.io:5060;transport=tcp``: where Exotel sends calls for ElevenLabs."""
+    return PROFILE.inbound.destination(PROFILE.title, transport)

@@ -1,0 +1,123 @@
+"""LiveKit SIP: an outbound trunk that dials out through Exotel, and the inbound destination.
+
+`outbound_trunk` is the `SIPOutboundTrunkInfo` for `LiveKitAPI.sip.create_outbound_trunk(
+CreateSIPOutboundTrunkRequest(trunk=SIPOutboundTrunkInfo(**body)))` (field names of
+livekit-protocol); `update_outbound_trunk_fields` is the keyword arguments of
+`LiveKitAPI.sip.update_outbound_trunk_fields(trunk_id, **body)`, used after a password rotation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    Arg,
+    CredentialLike,
+    Exotel,
+    Field,
+    InboundTarget,
+    InvalidInput,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "inbound_destination", "outbound_trunk", "update_outbound_trunk_fields"]
+
+_TRANSPORT = {"tls": "SIP_TRANSPORT_TLS", "tcp": "SIP_TRANSPORT_TCP"}
+_DIGEST_FIELDS = (
+    # LiveKit's address is host[:port] with no sip: scheme.
+    Field("address", Exotel.EDGE),
+    Field("transport", Exotel.TRANSPORT, _TRANSPORT),
+    Field("numbers", Exotel.NUMBERS),
+    Field("auth_username", Exotel.USER_NAME),
+    Field("auth_password", Exotel.PASSWORD),
+)
+_OUTBOUND = PlatformCall(
+    helper="outbound_trunk",
+    feeds="`SIPOutboundTrunkInfo` for `LiveKitAPI.sip.create_outbound_trunk`",
+    fields=(Field("name", Arg("name")), *_DIGEST_FIELDS, Field("metadata", Arg("metadata"))),
+)
+_UPDATE = PlatformCall(
+    helper="update_outbound_trunk_fields",
+    feeds="keyword arguments of `LiveKitAPI.sip.update_outbound_trunk_fields(trunk_id, ...)`",
+    fields=_DIGEST_FIELDS,
+)
+
+PROFILE = PlatformProfile(
+    key="livekit",
+    title="LiveKit",
+    calls=(_OUTBOUND, _UPDATE),
+    inbound=InboundTarget(host="{project_id}.sip.livekit.cloud", ports={"tls": 5061, "tcp": 5060}),
+    notes=(
+        "`project_id` is the subdomain of the project's SIP URI "
+        "(`sip:<project_id>.sip.livekit.cloud`); the whole URI is accepted too.",
+        "LiveKit stores the password and returns it on read, so a self-hosted stack can "
+        "compare it after a rotation.",
+    ),
+)
+
+
+def outbound_trunk(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    numbers: Sequence[Number],
+    *,
+    name: pulumi.Input[str],
+    transport: Transport = "tls",
+    edge: str | None = None,
+    metadata: pulumi.Input[str] | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """`SIPOutboundTrunkInfo` fields for a LiveKit trunk that sends calls to Exotel (secret)."""
+    return PROFILE.render(
+        _OUTBOUND,
+        trunk=trunk,
+        credential=credential,
+        numbers=numbers,
+        transport=transport,
+        edge=edge,
+        args={"name": name, "metadata": metadata},
+    )
+
+
+def update_outbound_trunk_fields(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    numbers: Sequence[Number],
+    *,
+    transport: Transport = "tls",
+    edge: str | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Keyword arguments that point an existing LiveKit trunk at a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=numbers,
+        transport=transport,
+        edge=edge,
+    )
+
+
+_PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_SIP_DOMAIN = ".sip.livekit.cloud"
+
+
+def inbound_destination(project_id: str, transport: Transport = "tls") -> str:
+    """The Exotel destination for a LiveKit Cloud project, e.g.
+    ``vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls``."""
+    project = project_id.strip().lower()
+    project = project.removeprefix("sip:").removesuffix(_SIP_DOMAIN)
+    if not _PROJECT_RE.match(project):
+        raise InvalidInput(
+            "project_id",
+            project_id,
+            "must be the LiveKit project's SIP subdomain, as in sip:<project_id>.sip.livekit.cloud",
+        )
+    return PROFILE.inbound.destination(PROFILE.title, transport, project_id=project)

@@ -1,0 +1,77 @@
+"""Rapida AI over SIP: the values for its SIP Trunk credential, and the inbound destination.
+
+Rapida is configured in its console (Integration → Tools → SIP Trunk, then a Phone deployment),
+so `sip_trunk_credential` returns the values keyed by the console's labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    CredentialLike,
+    Exotel,
+    Field,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "inbound_destination", "sip_trunk_credential"]
+
+_TCP_ONLY = "Rapida documents SIP over UDP or TCP and the Exotel edge has no UDP, so TCP only"
+
+_CREDENTIAL = PlatformCall(
+    helper="sip_trunk_credential",
+    feeds="Rapida console: Integration → Tools → SIP Trunk, and the Phone deployment",
+    fields=(
+        Field("SIP URI", Exotel.EDGE),
+        Field("Username", Exotel.USER_NAME),
+        Field("Password", Exotel.PASSWORD),
+        Field("Phone Number", Exotel.NUMBER),
+    ),
+    transports=("tcp",),
+    transport_rule=_TCP_ONLY,
+)
+
+PROFILE = PlatformProfile(
+    key="rapida",
+    title="Rapida AI",
+    calls=(_CREDENTIAL,),
+    inbound=InboundTarget(
+        host="sip-01.in.rapida.ai", ports={"tcp": 5060}, transport_rule=_TCP_ONLY
+    ),
+    notes=(
+        "Rapida also has a native Exotel path (an App Bazaar flow to Rapida's webhook and media "
+        "stream) that needs no trunk.",
+    ),
+)
+
+
+def sip_trunk_credential(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    phone_number: Number,
+    *,
+    transport: Transport = "tcp",
+    edge: str | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """The SIP Trunk credential values pointing Rapida at Exotel's TCP edge (secret)."""
+    return PROFILE.render(
+        _CREDENTIAL,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
+
+
+def inbound_destination(transport: Transport = "tcp") -> str:
+    """``sip-01.in.rapida.ai:5060;transport=tcp``: where Exotel sends calls for Rapida."""
+    return PROFILE.inbound.destination(PROFILE.title, transport)

@@ -1,0 +1,124 @@
+"""Retell AI custom telephony: import an Exotel DID, re-point it after a rotation, route inbound.
+
+`import_phone_number` is the keyword arguments of `Retell().phone_number.import_(**body)`;
+`update_phone_number` those of `Retell().phone_number.update(**body)`, whose digest fields have
+other names (`auth_username` / `auth_password`) than the import call's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    Arg,
+    CredentialLike,
+    Exotel,
+    Field,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "import_phone_number", "inbound_destination", "update_phone_number"]
+
+_TRANSPORT = {"tls": "TLS", "tcp": "TCP"}
+_IMPORT = PlatformCall(
+    helper="import_phone_number",
+    feeds="keyword arguments of `Retell().phone_number.import_`",
+    fields=(
+        Field("phone_number", Exotel.NUMBER),
+        Field("termination_uri", Exotel.EDGE),
+        Field("transport", Exotel.TRANSPORT, _TRANSPORT),
+        Field("sip_trunk_auth_username", Exotel.USER_NAME),
+        Field("sip_trunk_auth_password", Exotel.PASSWORD),
+        Field("nickname", Arg("nickname")),
+        Field("inbound_agents", Arg("inbound_agents")),
+        Field("outbound_agents", Arg("outbound_agents")),
+    ),
+)
+_UPDATE = PlatformCall(
+    helper="update_phone_number",
+    feeds="keyword arguments of `Retell().phone_number.update`",
+    fields=(
+        Field("phone_number", Exotel.NUMBER),
+        Field("termination_uri", Exotel.EDGE),
+        Field("transport", Exotel.TRANSPORT, _TRANSPORT),
+        Field("auth_username", Exotel.USER_NAME),
+        Field("auth_password", Exotel.PASSWORD),
+    ),
+)
+
+PROFILE = PlatformProfile(
+    key="retell",
+    title="Retell AI",
+    calls=(_IMPORT, _UPDATE),
+    inbound=InboundTarget(
+        host="sip.retellai.com",
+        ports={"tcp": 5060},
+        transport_rule="Retell's SIP host is documented for TCP on 5060 only",
+    ),
+    notes=(
+        "Retell 6.x binds agents as weighted lists: `inbound_agents` / `outbound_agents` "
+        'are `[{"agent_id": ..., "weight": 1}]`.',
+        "Retell never returns the password: after a rotation, apply `update_phone_number`.",
+    ),
+)
+
+Agents = Sequence[Mapping[str, Any]]
+
+
+def import_phone_number(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    phone_number: Number,
+    *,
+    transport: Transport = "tls",
+    edge: str | None = None,
+    nickname: pulumi.Input[str] | None = None,
+    inbound_agents: pulumi.Input[Agents] | None = None,
+    outbound_agents: pulumi.Input[Agents] | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Arguments of Retell's import call for an Exotel DID reached through the edge (secret)."""
+    return PROFILE.render(
+        _IMPORT,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+        args={
+            "nickname": nickname,
+            "inbound_agents": inbound_agents,
+            "outbound_agents": outbound_agents,
+        },
+    )
+
+
+def update_phone_number(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    phone_number: Number,
+    *,
+    transport: Transport = "tls",
+    edge: str | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Arguments of Retell's update call that move a number to a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
+
+
+def inbound_destination(transport: Transport = "tcp") -> str:
+    """``sip.retellai.com:5060;transport=tcp``: where Exotel sends calls for Retell agents."""
+    return PROFILE.inbound.destination(PROFILE.title, transport)

@@ -1,0 +1,74 @@
+"""Smallest AI (Atoms): the values for its "Import SIP" screen, and the inbound destination.
+
+Atoms is configured in its console, so `import_sip` returns the values keyed by the screen's
+own labels. Atoms shows a tenant-specific "SIP Origination URL" only after the import:
+`inbound_destination` takes that value and turns it into an Exotel destination.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    CredentialLike,
+    Exotel,
+    Field,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+    destination_from_console,
+)
+
+__all__ = ["PROFILE", "import_sip", "inbound_destination"]
+
+_IMPORT = PlatformCall(
+    helper="import_sip",
+    feeds='Atoms console: Phone Numbers → Add Number → "Import SIP"',
+    fields=(
+        Field("Phone Number", Exotel.NUMBER),
+        Field("SIP Termination URL", Exotel.EDGE),
+        Field("Username", Exotel.USER_NAME),
+        Field("Password", Exotel.PASSWORD),
+    ),
+)
+
+PROFILE = PlatformProfile(
+    key="smallest",
+    title="Smallest AI (Atoms)",
+    calls=(_IMPORT,),
+    inbound=InboundTarget(console_label="SIP Origination URL"),
+    notes=(
+        "Pick the edge (`transport=`) that matches the transport Atoms uses toward the "
+        "termination URL.",
+        "Outbound calls can then be started with Atoms' API once the number is linked to an agent.",
+    ),
+)
+
+
+def import_sip(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    phone_number: Number,
+    *,
+    transport: Transport = "tls",
+    edge: str | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """The "Import SIP" values for an Exotel DID reached through the edge (secret)."""
+    return PROFILE.render(
+        _IMPORT,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
+
+
+def inbound_destination(sip_origination_url: str, transport: Transport | None = None) -> str:
+    """The Exotel destination for the "SIP Origination URL" Atoms shows after the import."""
+    return destination_from_console(sip_origination_url, "sip_origination_url", transport)

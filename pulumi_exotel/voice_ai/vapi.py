@@ -1,0 +1,111 @@
+"""Vapi: a `byo-sip-trunk` credential dialling Exotel, its phone number, and the inbound route.
+
+Vapi's Python SDK has no client for the credential call: `byo_sip_trunk_credential` is the JSON
+body of `POST https://api.vapi.ai/credential` (camelCase, as Vapi's `CreateByoSipTrunkCredentialDto`
+serialises). `byo_phone_number` is the body of `POST /phone-number`
+(`CreateByoPhoneNumberDto`), which needs the credential id Vapi returned.
+
+Vapi has no TCP and the Exotel edge has no UDP, so the two meet over TLS only, both ways.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    Arg,
+    CredentialLike,
+    Exotel,
+    Field,
+    Fixed,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    TrunkLike,
+)
+
+__all__ = ["PROFILE", "byo_phone_number", "byo_sip_trunk_credential", "inbound_destination"]
+
+_TLS_ONLY = "Vapi has no TCP and the Exotel edge has no UDP, so Vapi reaches Exotel over TLS only"
+
+_CREDENTIAL = PlatformCall(
+    helper="byo_sip_trunk_credential",
+    feeds="`POST /credential` body (`CreateByoSipTrunkCredentialDto`)",
+    fields=(
+        Field("provider", Fixed("byo-sip-trunk")),
+        Field("name", Arg("name")),
+        Field("gateways[].ip", Exotel.EDGE_HOST),
+        Field("gateways[].port", Exotel.EDGE_PORT),
+        Field("gateways[].outboundProtocol", Exotel.TRANSPORT, {"tls": "tls"}),
+        Field("outboundAuthenticationPlan.authUsername", Exotel.USER_NAME),
+        Field("outboundAuthenticationPlan.authPassword", Exotel.PASSWORD),
+    ),
+    transports=("tls",),
+    transport_rule=_TLS_ONLY,
+)
+_PHONE_NUMBER = PlatformCall(
+    helper="byo_phone_number",
+    feeds="`POST /phone-number` body (`CreateByoPhoneNumberDto`)",
+    fields=(
+        Field("provider", Fixed("byo-phone-number")),
+        Field("number", Exotel.NUMBER),
+        Field("credentialId", Arg("credential_id")),
+        Field("name", Arg("name")),
+        Field("assistantId", Arg("assistant_id")),
+    ),
+)
+
+PROFILE = PlatformProfile(
+    key="vapi",
+    title="Vapi",
+    calls=(_CREDENTIAL, _PHONE_NUMBER),
+    inbound=InboundTarget(host="sip.vapi.ai", ports={"tls": 5061}, transport_rule=_TLS_ONLY),
+    notes=(
+        "`credential_id` is the `id` Vapi returns for the `byo-sip-trunk` credential.",
+        "Exotel's ACL for Vapi's SBCs lists 44.229.228.186 and 44.238.177.138 (US), for "
+        "IP auth instead of digest.",
+    ),
+)
+
+
+def byo_sip_trunk_credential(
+    trunk: TrunkLike,
+    credential: CredentialLike,
+    *,
+    name: pulumi.Input[str] | None = None,
+    transport: Transport = "tls",
+    edge: str | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Body of Vapi's credential call: Exotel's TLS edge as gateway, digest auth (secret)."""
+    return PROFILE.render(
+        _CREDENTIAL,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"name": name},
+    )
+
+
+def byo_phone_number(
+    phone_number: Number,
+    *,
+    credential_id: pulumi.Input[str],
+    name: pulumi.Input[str] | None = None,
+    assistant_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[dict[str, Any]]:
+    """Body of Vapi's phone-number call for an Exotel DID on the `byo-sip-trunk` credential."""
+    return PROFILE.render(
+        _PHONE_NUMBER,
+        numbers=[phone_number],
+        args={"credential_id": credential_id, "name": name, "assistant_id": assistant_id},
+    )
+
+
+def inbound_destination(transport: Transport = "tls") -> str:
+    """``sip.vapi.ai:5061;transport=tls``: where Exotel sends calls for Vapi assistants."""
+    return PROFILE.inbound.destination(PROFILE.title, transport)

@@ -1,0 +1,58 @@
+"""Vocallabs (Superflow B2B API): the `did` for `createSIPCall`, and an inbound destination.
+
+Vocallabs is API-first: `POST https://api.superflow.run/b2b/vocallabs/createSIPCall` takes the
+Exotel DID as `did` (plus your own websocket and webhook URLs). It publishes no SIP gateway or
+origination host, so there is no digest credential to hand over, and an inbound route exists
+only once Vocallabs gives you a SIP target: `inbound_destination` takes it as input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ._common import (
+    Arg,
+    Exotel,
+    Field,
+    InboundTarget,
+    Number,
+    PlatformCall,
+    PlatformProfile,
+    Transport,
+    destination_from_console,
+)
+
+__all__ = ["PROFILE", "create_sip_call", "inbound_destination"]
+
+_CALL = PlatformCall(
+    helper="create_sip_call",
+    feeds="`POST /b2b/vocallabs/createSIPCall` body (the Exotel part of it)",
+    fields=(Field("did", Exotel.NUMBER), Field("phone_number", Arg("to"))),
+)
+
+PROFILE = PlatformProfile(
+    key="vocallabs",
+    title="Vocallabs",
+    calls=(_CALL,),
+    inbound=InboundTarget(console_label="SIP target from Vocallabs"),
+    notes=(
+        "`websocket_url`, `webhook_url` and `sample_rate` are yours to add: they are not "
+        "Exotel values.",
+        "Vocallabs documents no SIP host; confirm the SIP leg with Vocallabs before relying "
+        "on the trunk.",
+    ),
+)
+
+
+def create_sip_call(
+    phone_number: Number, *, to: pulumi.Input[str] | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """The `did` (and optionally the callee) of a Vocallabs `createSIPCall` request."""
+    return PROFILE.render(_CALL, numbers=[phone_number], args={"to": to})
+
+
+def inbound_destination(sip_target: str, transport: Transport | None = None) -> str:
+    """The Exotel destination for a SIP target Vocallabs gives you."""
+    return destination_from_console(sip_target, "sip_target", transport)

@@ -1,0 +1,102 @@
+"""The five console-driven platforms: values keyed by the platform's own labels.
+
+Smallest, NLPearl and Rapida are set up in a web console, Vocallabs through an API that only
+takes the DID, and Pipecat through Daily's dial-out, which cannot do digest auth.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_exotel.voice_ai import InvalidInput, nlpearl, pipecat, rapida, smallest, vocallabs
+from tests.unit.test_voice_ai_common import (
+    ACCOUNT_DOMAIN,
+    CALLEE,
+    DID,
+    EDGE_TCP,
+    EDGE_TLS,
+    PASSWORD,
+    USER_NAME,
+    resolve,
+    stand_ins,
+)
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(("transport", "edge"), [("tls", EDGE_TLS), ("tcp", EDGE_TCP)])
+def test_smallest_import_sip_screen(transport: str, edge: str) -> None:
+    s = stand_ins()
+    values, secret = resolve(smallest.import_sip(s.trunk, s.credential, s.did, transport=transport))
+    assert values == {
+        "Phone Number": DID,
+        "SIP Termination URL": edge,
+        "Username": USER_NAME,
+        "Password": PASSWORD,
+    }
+    assert secret
+
+
+def test_nlpearl_outbound_goes_to_the_trunk_sip_domain() -> None:
+    s = stand_ins()
+    values, secret = resolve(nlpearl.custom_voip_outbound(s.trunk, s.credential, s.did))
+    assert values == {
+        "Phone Number": DID,
+        "SIP Trunk URL": f"sip:{ACCOUNT_DOMAIN}",
+        "User Part": USER_NAME,
+        "Username": USER_NAME,
+        "Password": PASSWORD,
+    }
+    assert secret
+
+
+def test_rapida_sip_trunk_uses_the_tcp_edge() -> None:
+    s = stand_ins()
+    values, secret = resolve(rapida.sip_trunk_credential(s.trunk, s.credential, s.did))
+    assert values == {
+        "SIP URI": EDGE_TCP,
+        "Username": USER_NAME,
+        "Password": PASSWORD,
+        "Phone Number": DID,
+    }
+    assert secret
+
+
+def test_rapida_refuses_tls_it_does_not_document() -> None:
+    s = stand_ins()
+    with pytest.raises(InvalidInput, match="Rapida documents SIP over UDP or TCP"):
+        rapida.sip_trunk_credential(s.trunk, s.credential, s.did, transport="tls")
+
+
+def test_vocallabs_gets_the_did_and_nothing_secret() -> None:
+    s = stand_ins()
+    values, secret = resolve(vocallabs.create_sip_call(s.did))
+    assert values == {"did": DID}
+    assert not secret
+    values, _ = resolve(vocallabs.create_sip_call(s.did, to=CALLEE))
+    assert values == {"did": DID, "phone_number": CALLEE}
+
+
+@pytest.mark.parametrize(("transport", "edge"), [("tls", EDGE_TLS), ("tcp", EDGE_TCP)])
+def test_pipecat_dials_out_through_the_edge_by_ip_allowlist(transport: str, edge: str) -> None:
+    s = stand_ins()
+    settings, secret = resolve(
+        pipecat.start_dialout(s.trunk, CALLEE, whitelisted_ip=s.acl, transport=transport)
+    )
+    assert settings == {"sipUri": f"sip:{CALLEE}@{edge};transport={transport}"}
+    assert not secret
+
+
+def test_pipecat_refuses_digest_and_says_what_works_instead() -> None:
+    s = stand_ins()
+    with pytest.raises(InvalidInput) as caught:
+        pipecat.start_dialout(s.trunk, CALLEE, whitelisted_ip=s.acl, credential=s.credential)
+    message = str(caught.value)
+    assert "no digest" in message and "WhitelistedIp" in message and "SBC" in message
+    assert PASSWORD not in message
+
+
+def test_pipecat_callee_must_be_e164() -> None:
+    s = stand_ins()
+    with pytest.raises(InvalidInput, match="^to '98765'"):
+        pipecat.start_dialout(s.trunk, "98765", whitelisted_ip=s.acl)
