@@ -9,7 +9,7 @@ cd "$here"
 pulumi_bin="$(bash scripts/bootstrap.sh | tail -n 1)"
 export PATH="$pulumi_bin:$here/.venv/bin:$PATH"
 
-state="$here/.state/demo"
+state="${DEMO_STATE_DIR:-$here/.state/demo}"
 mkdir -p "$state/backend" "$state/pulumi-home"
 api_port="${DEMO_API_PORT:-8765}"
 sip_tcp_port="${DEMO_SIP_TCP_PORT:-5070}"
