@@ -1,0 +1,294 @@
+"""The client's exceptions: one tree, mapped from Exotel responses in one place.
+
+::
+
+    ExotelError                      anything this client raises on purpose
+    ├── ApiError                     Exotel answered with a failure envelope or status
+    │   ├── NotFound                 1000 / HTTP 404
+    │   ├── MissingParameter         1001
+    │   ├── InvalidParameter         1002
+    │   ├── Forbidden                1003 / HTTP 403
+    │   ├── InvalidRequestBody       1007
+    │   ├── Duplicate                1008 / 409 (often inside an HTTP 200)
+    │   ├── AuthFailed               1010 / HTTP 401 (bad key or token, or the wrong region)
+    │   ├── UnsupportedContentType   1011 / HTTP 415
+    │   ├── RateLimited              HTTP 429 (``retry_after`` seconds when the server said)
+    │   ├── ServerError              HTTP 5xx
+    │   └── BatchItemError           one failed item of a 207 batch (``index``)
+    └── TransportError               no usable answer: connect error, timeout, lost response
+
+A failed batch item is raised as ``BatchItemError`` *and* the class of its Exotel code
+(for example ``isinstance(err, InvalidParameter)`` holds for a "Destination not whitelisted"
+item), so callers can catch either.
+
+Messages are meant for users: they carry Exotel's message and description, the code, the HTTP
+status and the request id, and never the request body, the API token or a password.
+"""
+
+from __future__ import annotations
+
+import threading
+
+__all__ = [
+    "ApiError",
+    "AuthFailed",
+    "BatchItemError",
+    "Duplicate",
+    "ExotelError",
+    "Forbidden",
+    "InvalidParameter",
+    "InvalidRequestBody",
+    "MissingParameter",
+    "NotFound",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "UnsupportedContentType",
+    "error_class_for",
+    "item_error",
+]
+
+
+class ExotelError(Exception):
+    """Base of every error this client raises on purpose."""
+
+
+class ApiError(ExotelError):
+    """Exotel answered, and the answer is a failure.
+
+    ``http_status`` is the HTTP status line (200 for a duplicate reported inside a success
+    status); ``code`` is Exotel's error code (``error_data.code``) or, when the body had none,
+    the body's ``response.code``.
+    """
+
+    def __init__(
+        self,
+        http_status: int,
+        code: int | None,
+        message: str,
+        description: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.http_status = http_status
+        self.code = code
+        self.message = message
+        self.description = description
+        self.request_id = request_id
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = self.message or "Exotel API error"
+        if self.description and self.description != self.message:
+            text = f"{text}: {self.description}"
+        facts = [f"HTTP {self.http_status}"]
+        if self.code is not None:
+            facts.insert(0, f"Exotel code {self.code}")
+        if self.request_id:
+            facts.append(f"request_id {self.request_id}")
+        return f"{text} ({', '.join(facts)})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep errors picklable (Pulumi and worker threads may move them across boundaries).
+        return (
+            type(self),
+            (self.http_status, self.code, self.message, self.description, self.request_id),
+        )
+
+
+class NotFound(ApiError):
+    """1000 / HTTP 404: the trunk or child object does not exist."""
+
+
+class MissingParameter(ApiError):
+    """1001: a mandatory field was missing from the request."""
+
+
+class InvalidParameter(ApiError):
+    """1002: a field failed Exotel's validation (the description says which)."""
+
+
+class Forbidden(ApiError):
+    """1003 / HTTP 403: the trunk belongs to another account, or is not valid for this one."""
+
+
+class InvalidRequestBody(ApiError):
+    """1007: the body could not be parsed (Exotel returns its JSON parser's text)."""
+
+
+class Duplicate(ApiError):
+    """1008 / 409: the object already exists (Exotel often reports this inside an HTTP 200)."""
+
+
+class AuthFailed(ApiError):
+    """1010 / HTTP 401: wrong API key or token, or a key used against the wrong region."""
+
+
+class UnsupportedContentType(ApiError):
+    """1011 / HTTP 415: the request was not sent as ``application/json``."""
+
+
+class RateLimited(ApiError):
+    """HTTP 429: too many requests. ``retry_after`` is in seconds, when the server gave one."""
+
+    def __init__(
+        self,
+        http_status: int,
+        code: int | None,
+        message: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        *,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(http_status, code, message, description, request_id)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_rate_limited,
+            (
+                self.http_status,
+                self.code,
+                self.message,
+                self.description,
+                self.request_id,
+                self.retry_after,
+            ),
+        )
+
+
+class ServerError(ApiError):
+    """HTTP 5xx: Exotel failed; the request may or may not have been applied."""
+
+
+class BatchItemError(ApiError):
+    """One failed item of a batch POST (HTTP 207); ``index`` is its position in the request."""
+
+    def __init__(
+        self,
+        http_status: int,
+        code: int | None,
+        message: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        *,
+        index: int = 0,
+    ) -> None:
+        self.index = index
+        super().__init__(http_status, code, message, description, request_id)
+
+    def _render(self) -> str:
+        return f"batch item {self.index} failed: {super()._render()}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_item_error,
+            (
+                next((c for c in type(self).__bases__ if c is not BatchItemError), ApiError),
+                self.http_status,
+                self.code,
+                self.message,
+                self.description,
+                self.request_id,
+                self.index,
+            ),
+        )
+
+
+class TransportError(ExotelError):
+    """No usable answer from Exotel: connection refused, timeout, or the response was lost.
+
+    The request may have been applied. The httpx exception is the ``__cause__``.
+    """
+
+
+_BY_CODE: dict[int, type[ApiError]] = {
+    1000: NotFound,
+    1001: MissingParameter,
+    1002: InvalidParameter,
+    1003: Forbidden,
+    1007: InvalidRequestBody,
+    1008: Duplicate,
+    1010: AuthFailed,
+    1011: UnsupportedContentType,
+}
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    401: AuthFailed,
+    403: Forbidden,
+    404: NotFound,
+    409: Duplicate,
+    415: UnsupportedContentType,
+    429: RateLimited,
+}
+
+
+def error_class_for(code: int | None, status: int) -> type[ApiError]:
+    """The error class for an Exotel error ``code`` and a status (HTTP or ``response.code``).
+
+    A rate limit wins over everything (it decides whether to retry); then the documented Exotel
+    code; then the status.
+    """
+    if status == 429:
+        return RateLimited
+    if code is not None and code in _BY_CODE:
+        return _BY_CODE[code]
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return ApiError
+
+
+_ITEM_CLASSES: dict[str, type[BatchItemError]] = {}
+_ITEM_LOCK = threading.Lock()
+
+
+def _item_class(base: type[ApiError]) -> type[BatchItemError]:
+    if base is ApiError or issubclass(base, BatchItemError):
+        return BatchItemError
+    # One class per code class, made once, so isinstance works for both views of the failure.
+    with _ITEM_LOCK:
+        cls = _ITEM_CLASSES.get(base.__name__)
+        if cls is None:
+            cls = type(f"{base.__name__}Item", (BatchItemError, base), {"__module__": __name__})
+            _ITEM_CLASSES[base.__name__] = cls
+        return cls
+
+
+def item_error(
+    code: int | None,
+    status: int,
+    message: str,
+    description: str | None,
+    request_id: str | None,
+    *,
+    http_status: int,
+    index: int,
+) -> BatchItemError:
+    """A ``BatchItemError`` that is also the class of the item's Exotel code."""
+    cls = _item_class(error_class_for(code, status))
+    return cls(http_status, code, message, description, request_id, index=index)
+
+
+def _rebuild_rate_limited(
+    http_status: int,
+    code: int | None,
+    message: str,
+    description: str | None,
+    request_id: str | None,
+    retry_after: float | None,
+) -> RateLimited:
+    return RateLimited(http_status, code, message, description, request_id, retry_after=retry_after)
+
+
+def _rebuild_item_error(
+    base: type[ApiError],
+    http_status: int,
+    code: int | None,
+    message: str,
+    description: str | None,
+    request_id: str | None,
+    index: int,
+) -> BatchItemError:
+    return _item_class(base)(http_status, code, message, description, request_id, index=index)

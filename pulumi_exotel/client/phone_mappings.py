@@ -1,0 +1,59 @@
+"""Phone mapping calls: ``/trunks/{sid}/phone-numbers`` (DIDs mapped to a trunk)."""
+
+from __future__ import annotations
+
+from pulumi_exotel.client._base import ClientBase
+from pulumi_exotel.client.http import segment
+from pulumi_exotel.client.models import (
+    CreatePhoneMappingRequest,
+    PhoneMapping,
+    PhoneMode,
+    UpdatePhoneMappingRequest,
+)
+
+__all__ = ["PhoneMappingsMixin"]
+
+
+def _path(trunk_sid: str) -> str:
+    return f"trunks/{segment(trunk_sid)}/phone-numbers"
+
+
+class PhoneMappingsMixin(ClientBase):
+    def create_phone_mapping(
+        self, trunk_sid: str, phone_number: str, mode: PhoneMode = "pstn"
+    ) -> PhoneMapping:
+        """``POST`` a mapping (``mode`` is always sent). Raises ``Duplicate`` if already mapped."""
+        body = CreatePhoneMappingRequest(phone_number=phone_number, mode=mode)
+        return self._core.create(
+            _path(trunk_sid),
+            body,
+            lambda answer: self._required(answer, PhoneMapping, "POST phone-numbers"),
+            lambda: self.find_phone_mapping(trunk_sid, phone_number),
+        )
+
+    def list_phone_mappings(self, trunk_sid: str) -> list[PhoneMapping]:
+        return self._core.list_all(_path(trunk_sid), PhoneMapping)
+
+    def find_phone_mapping(self, trunk_sid: str, phone_number: str) -> PhoneMapping | None:
+        mappings = self.list_phone_mappings(trunk_sid)
+        return next((m for m in mappings if m.phone_number == phone_number), None)
+
+    def update_phone_mapping(
+        self, trunk_sid: str, mapping_id: str, *, phone_number: str, mode: PhoneMode
+    ) -> PhoneMapping:
+        """``PUT …/phone-numbers/{id}``: Exotel requires both the (unchanged) number and mode."""
+        body = UpdatePhoneMappingRequest(phone_number=phone_number, mode=mode)
+        answer = self._core.request(
+            "PUT", f"{_path(trunk_sid)}/{segment(mapping_id)}", body=body, idempotent=True
+        )
+        return self._required(answer, PhoneMapping, "PUT phone-numbers")
+
+    def delete_phone_mapping(self, trunk_sid: str, mapping_id: str) -> None:
+        """``DELETE …/phone-numbers?id=``; raises ``NotFound`` for an unknown id."""
+        self._core.request(
+            "DELETE",
+            _path(trunk_sid),
+            params={"id": mapping_id},
+            idempotent=True,
+            missing_ok_after_loss=True,
+        )

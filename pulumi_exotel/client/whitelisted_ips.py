@@ -1,0 +1,42 @@
+"""Whitelisted IP (ACL) calls: ``/trunks/{sid}/whitelisted-ips``."""
+
+from __future__ import annotations
+
+from pulumi_exotel.client._base import ClientBase
+from pulumi_exotel.client.http import segment
+from pulumi_exotel.client.models import CreateWhitelistedIpRequest, WhitelistedIp
+
+__all__ = ["WhitelistedIpsMixin"]
+
+
+def _path(trunk_sid: str) -> str:
+    return f"trunks/{segment(trunk_sid)}/whitelisted-ips"
+
+
+class WhitelistedIpsMixin(ClientBase):
+    def create_whitelisted_ip(self, trunk_sid: str, ip: str, mask: int = 32) -> WhitelistedIp:
+        """``POST`` an ACL entry. Raises ``Duplicate`` if the IP is already allowed."""
+        body = CreateWhitelistedIpRequest(ip=ip, mask=mask)
+        return self._core.create(
+            _path(trunk_sid),
+            body,
+            lambda answer: self._required(answer, WhitelistedIp, "POST whitelisted-ips"),
+            lambda: self.find_whitelisted_ip(trunk_sid, ip),
+        )
+
+    def list_whitelisted_ips(self, trunk_sid: str) -> list[WhitelistedIp]:
+        return self._core.list_all(_path(trunk_sid), WhitelistedIp)
+
+    def find_whitelisted_ip(self, trunk_sid: str, ip: str) -> WhitelistedIp | None:
+        entries = self.list_whitelisted_ips(trunk_sid)
+        return next((e for e in entries if e.ip == ip.strip()), None)
+
+    def delete_whitelisted_ip(self, trunk_sid: str, acl_id: str) -> None:
+        """``DELETE …/whitelisted-ips?id=``; raises ``NotFound`` for an unknown id."""
+        self._core.request(
+            "DELETE",
+            _path(trunk_sid),
+            params={"id": acl_id},
+            idempotent=True,
+            missing_ok_after_loss=True,
+        )
