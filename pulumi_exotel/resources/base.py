@@ -1,0 +1,348 @@
+"""What the five Exotel providers share: settings, the client, field rules, errors, not-found.
+
+A provider object is dill-pickled into the state of every resource and unpickled in the
+dynamic-provider process, so it holds nothing on ``self``. Per process there is:
+
+- the stack config handed to ``configure()`` (one stack per process, so one module-level copy),
+- one ``ExotelClient`` per distinct settings, built lazily on first use and shared by the
+  provider process's worker threads (the client and its rate limiter are thread-safe).
+
+Each provider declares its inputs as a table of :class:`Field` (rule, default, and what a change
+does: update in place, replace, or nothing), so ``check`` and ``diff`` are written once here and
+stay local: they never build a client or make a request.
+
+Errors raised from provider methods reach the user as the CLI's error text; they are
+:class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
+do, and never a secret value.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+
+from pulumi_exotel.client import (
+    ApiError,
+    AuthFailed,
+    ExotelClient,
+    ExotelError,
+    NotFound,
+    TransportError,
+)
+from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings
+from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
+
+__all__ = [
+    "ExotelProvider",
+    "ExotelProviderError",
+    "Field",
+    "Props",
+    "by_id",
+    "child_id",
+    "configure_stack",
+    "current_settings",
+    "get_client",
+    "is_unknown",
+]
+
+Props = dict[str, Any]
+OnChange = Literal["update", "replace", "none"]
+
+_lock = threading.Lock()
+_stack_config: dict[str, Any] = {}
+_clients: dict[ExotelSettings, ExotelClient] = {}
+
+
+def configure_stack(config: Mapping[str, Any]) -> None:
+    """Remember the ``exotel:*`` stack config for this process (what ``configure()`` receives)."""
+    values = {key: config.get(key) for key, _env in CONFIG_KEYS.values()}
+    with _lock:
+        _stack_config.clear()
+        _stack_config.update({k: v for k, v in values.items() if v is not None})
+
+
+def current_settings() -> ExotelSettings:
+    """Settings from the stack config given to ``configure()``, then ``EXOTEL_*`` env vars."""
+    with _lock:
+        config = dict(_stack_config)
+    try:
+        return ExotelSettings.load(config)
+    except ConfigError as exc:
+        raise ExotelProviderError(str(exc)) from None
+
+
+def get_client(settings: ExotelSettings) -> ExotelClient:
+    """The process's client for ``settings``, built on first use."""
+    with _lock:
+        client = _clients.get(settings)
+        if client is None:
+            client = _clients[settings] = ExotelClient(settings)
+        return client
+
+
+def is_unknown(value: object) -> bool:
+    """True for a value Pulumi does not know yet (a preview of an output of another resource)."""
+    return isinstance(value, Unknown)
+
+
+class ExotelProviderError(Exception):
+    """A provider operation failed; the message is written for the person running Pulumi."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a resource: how ``check`` validates it and what a change means to ``diff``.
+
+    ``unset`` says what leaving an optional input out means on an existing resource: ``"keep"``
+    the value it already has (a generated password, a default domain), or ``"clear"`` it.
+    """
+
+    validate: Callable[[object, str], Any] | None = None
+    on_change: OnChange = "none"
+    required: bool = False
+    default: Any = None
+    unset: Literal["keep", "clear"] = "clear"
+    canonical: Callable[[Any], Any] | None = None
+
+    def same(self, old: Any, new: Any) -> bool:
+        if is_unknown(new):
+            return False
+        if self.canonical is not None:
+            return bool(self.canonical(old) == self.canonical(new))
+        return bool(old == new)
+
+
+class ExotelProvider(ResourceProvider):
+    """Base of the five providers. Subclasses declare ``kind`` and ``fields`` and implement the
+    ``_create``/``_read``/``_update``/``_delete`` hooks; ids are strings."""
+
+    kind: ClassVar[str] = "object"
+    resource_class: ClassVar[str] = "resource"
+    #: the output holding Exotel's own id of the object (``acl_id``, ``trunk_sid``, ...)
+    id_field: ClassVar[str] = "id"
+    fields: ClassVar[dict[str, Field]] = {}
+    #: inputs that only shape how the resource is created; never part of a diff
+    create_only: ClassVar[tuple[str, ...]] = ("adopt",)
+
+    # --- configure ------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        # req.config holds the whole stack config with secrets decrypted; keep only ours.
+        configure_stack({key: req.config.get(key) for key, _env in CONFIG_KEYS.values()})
+
+    @property
+    def client(self) -> ExotelClient:
+        """This process's client for the current settings (built on first use)."""
+        return get_client(current_settings())
+
+    # --- check (no I/O) -------------------------------------------------------------------
+
+    def check(self, _olds: Props, news: Props) -> CheckResult:
+        inputs = dict(news)
+        failures: list[CheckFailure] = []
+        for name, spec in self.fields.items():
+            value = news.get(name)
+            if is_unknown(value):
+                continue
+            if value is None:
+                if spec.default is not None:
+                    inputs[name] = spec.default
+                elif spec.required:
+                    failures.append(CheckFailure(name, f"{name} is required"))
+                continue
+            if spec.validate is not None:
+                try:
+                    inputs[name] = spec.validate(value, name)
+                except InvalidInput as exc:
+                    failures.append(CheckFailure(name, str(exc)))
+        adopt = news.get("adopt")
+        if adopt is not None and not isinstance(adopt, bool) and not is_unknown(adopt):
+            failures.append(CheckFailure("adopt", f"adopt {adopt!r} is invalid: must be a bool"))
+        if not failures:
+            failures.extend(self._check_together(inputs))
+        return CheckResult(inputs, failures)
+
+    def _coerce(self, props: Props) -> Props:
+        """Checked inputs in canonical form again: the engine sends every number as a float."""
+        coerced = _without_provider(props)
+        for name, spec in self.fields.items():
+            if coerced.get(name) is not None and spec.validate is not None:
+                try:
+                    coerced[name] = spec.validate(coerced[name], name)
+                except InvalidInput as exc:  # only when check was bypassed
+                    raise ExotelProviderError(str(exc)) from None
+        return coerced
+
+    def _check_together(self, inputs: Props) -> list[CheckFailure]:
+        """Rules across several fields; each field alone is already valid."""
+        return []
+
+    # --- diff (no I/O) --------------------------------------------------------------------
+
+    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        """``olds`` are the outputs in state, ``news`` the checked inputs."""
+        updates: list[str] = []
+        replaces: list[str] = []
+        for name, spec in self.fields.items():
+            if spec.on_change == "none":
+                continue
+            new = news.get(name)
+            if new is None and spec.unset == "keep":
+                continue
+            if not spec.same(olds.get(name), new):
+                (replaces if spec.on_change == "replace" else updates).append(name)
+        more_updates, more_replaces = self._diff_more(olds, news)
+        updates += more_updates
+        replaces += more_replaces
+        if replaces:
+            return DiffResult(
+                changes=True,
+                replaces=replaces,
+                delete_before_replace=self._delete_before_replace(olds, news),
+            )
+        return DiffResult(changes=bool(updates), replaces=[])
+
+    def _diff_more(self, olds: Props, news: Props) -> tuple[list[str], list[str]]:
+        """Field changes the table cannot express: ``(updates, replaces)``."""
+        return [], []
+
+    def _delete_before_replace(self, olds: Props, news: Props) -> bool:
+        """Whether a replacement must delete the old object first (a natural key is reused)."""
+        return False
+
+    # --- create / read / update / delete ----------------------------------------------------
+
+    def create(self, props: Props) -> CreateResult:
+        with self._translate_errors("create"):
+            id_, outs = self._create(self._coerce(props))
+        return CreateResult(id_, outs)
+
+    def read(self, id_: str, props: Props) -> ReadResult:
+        with self._translate_errors("read"):
+            try:
+                outs = self._read(id_, _without_provider(props))
+            except NotFound:
+                outs = None
+        if outs is None:
+            return ReadResult(id_="", outs={})
+        return ReadResult(id_=id_, outs=outs, inputs=self._inputs_from(outs))
+
+    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        with self._translate_errors("update"):
+            outs = self._update(id_, _without_provider(olds), self._coerce(news))
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, props: Props) -> None:
+        with self._translate_errors("delete"), suppress(NotFound):
+            # NotFound: already gone, which is what delete wanted.
+            self._delete(id_, _without_provider(props))
+
+    def _create(self, props: Props) -> tuple[str, Props]:
+        raise NotImplementedError
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        """The current outputs, or None when the object is gone (NotFound also means gone)."""
+        raise NotImplementedError
+
+    def _update(self, id_: str, olds: Props, news: Props) -> Props:
+        raise NotImplementedError
+
+    def _delete(self, id_: str, props: Props) -> None:
+        raise NotImplementedError
+
+    def _parse_id(self, id_: str) -> tuple[str, str]:
+        """``(trunk_sid, child_id)`` of a child resource's id, or a user-facing error."""
+        try:
+            return parse_child_id(id_, self.resource_class, self.id_field)
+        except ValueError as exc:
+            raise ExotelProviderError(str(exc)) from None
+
+    def _inputs_from(self, outs: Props) -> Props:
+        """Inputs to store after a refresh: the input fields as they are now in Exotel."""
+        keys = (*self.fields, *self.create_only)
+        return {k: outs[k] for k in keys if outs.get(k) is not None}
+
+    # --- helpers for subclasses ------------------------------------------------------------
+
+    def _exists_error(self, what: str, cause: Exception | None = None) -> ExotelProviderError:
+        """The error for a duplicate without ``adopt``; ``cause`` is Exotel's 1008, if any."""
+        said = f" ({cause})" if cause is not None else ""
+        return ExotelProviderError(
+            f"{what} already exists in Exotel{said}. To manage the existing object with Pulumi, "
+            f"pass adopt=True to this {self.resource_class} (it is then taken over as it is and "
+            "brought in line with your program); otherwise choose a different value."
+        )
+
+    @staticmethod
+    @contextmanager
+    def _undo_on_error(undo: Callable[[], None]) -> Iterator[None]:
+        """Run ``undo`` if the block fails: Pulumi keeps no partial state of a failed create,
+        so an object created earlier in it would be orphaned (pulumi/pulumi#5210)."""
+        try:
+            yield
+        except BaseException:
+            with suppress(Exception):  # the original failure is the one to report
+                undo()
+            raise
+
+    @contextmanager
+    def _translate_errors(self, action: str) -> Iterator[None]:
+        """Turn client errors into one user-facing error per operation."""
+        try:
+            yield
+        except ExotelProviderError:
+            raise
+        except AuthFailed as exc:
+            raise ExotelProviderError(
+                f"Could not {action} {self.kind}: Exotel refused the API credentials ({exc}). "
+                "Check exotel:apiKey / exotel:apiToken and that exotel:subdomain is your "
+                "account's region (api.in.exotel.com for Mumbai, api.exotel.com for Singapore)."
+            ) from None
+        except ApiError as exc:
+            raise ExotelProviderError(f"Could not {action} {self.kind}: {exc}") from None
+        except TransportError as exc:
+            raise ExotelProviderError(
+                f"Could not {action} {self.kind}: no usable answer from Exotel ({exc}). "
+                "Check exotel:baseUrl / exotel:subdomain and the network, then run the "
+                "command again. A create may have reached Exotel all the same: if the next run "
+                "says the object already exists, pass adopt=True to take it over."
+            ) from None
+        except ExotelError as exc:
+            raise ExotelProviderError(f"Could not {action} {self.kind}: {exc}") from None
+
+
+def _without_provider(props: Props) -> Props:
+    return {k: v for k, v in props.items() if k != "__provider"}
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+ChildT = TypeVar("ChildT", bound=_HasId)
+
+
+def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
+    """The child with Exotel id ``object_id`` from a listing (there is no GET by id)."""
+    return next((c for c in children if c.id == object_id), None)
+
+
+def child_id(trunk_sid: str, object_id: str) -> str:
+    """A child resource's Pulumi id: ``trunk_sid/child_id``."""
+    return f"{trunk_sid}/{object_id}"

@@ -1,0 +1,213 @@
+"""``exotel.DestinationUri``: where Exotel sends a trunk's inbound calls (``host:port;transport``).
+
+Pulumi id: ``trunk_sid/destination_id``. ``priority`` and ``weight`` change in place;
+``trunk_sid`` and ``destination`` replace the entry (new one first). Destinations are compared
+without a ``sip:`` prefix and in lower case, the form ``check`` stores.
+
+Exotel appends a repeated destination instead of refusing it, so ``create`` looks for an equal
+entry first: with ``adopt=True`` it takes that entry over, otherwise it stops with an error.
+An IP-literal destination needs a ``WhitelistedIp`` for that IP on the trunk first; Exotel's
+"Destination not whitelisted" becomes a message saying what to add.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, Resource
+
+from pulumi_exotel.client import ApiError, ExotelClient
+from pulumi_exotel.client.models import DestinationUri as DestinationObject
+from pulumi_exotel.client.models import normalize_destination
+from pulumi_exotel.resources.base import (
+    ExotelProvider,
+    ExotelProviderError,
+    Field,
+    Props,
+    by_id,
+    child_id,
+    is_unknown,
+)
+from pulumi_exotel.resources.validation import (
+    TRUNK_SID_RE,
+    parse_child_id,
+    parse_destination,
+    validate_destination,
+    validate_priority,
+    validate_trunk_sid,
+    validate_weight,
+)
+from pulumi_exotel.resources.whitelisted_ip import WhitelistedIp
+
+__all__ = ["DestinationUri", "DestinationUriProvider"]
+
+DEFAULT_PRIORITY = 0
+DEFAULT_WEIGHT = 1
+_OUTPUTS = ("destination_id", "type", "date_created", "date_updated")
+
+
+def _canonical(value: Any) -> Any:
+    return normalize_destination(value) if isinstance(value, str) else value
+
+
+class DestinationUriProvider(ExotelProvider):
+    """Create, read, update and delete one inbound destination of a trunk."""
+
+    kind = "destination uri"
+    resource_class = "DestinationUri"
+    id_field = "destination_id"
+    create_only = ("adopt", "whitelisted_ip")
+    fields = {
+        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
+        "destination": Field(validate_destination, "replace", required=True, canonical=_canonical),
+        "priority": Field(validate_priority, "update", default=DEFAULT_PRIORITY),
+        "weight": Field(validate_weight, "update", default=DEFAULT_WEIGHT),
+    }
+
+    def _check_together(self, inputs: Props) -> list[CheckFailure]:
+        acl = inputs.get("whitelisted_ip")
+        if acl is None or is_unknown(acl):
+            return []
+        try:
+            acl_trunk, _ = parse_child_id(str(acl), "WhitelistedIp", "acl_id")
+        except ValueError as exc:
+            return [CheckFailure("whitelisted_ip", f"whitelisted_ip: {exc}")]
+        trunk_sid = inputs.get("trunk_sid")
+        if isinstance(trunk_sid, str) and TRUNK_SID_RE.match(trunk_sid) and acl_trunk != trunk_sid:
+            return [
+                CheckFailure(
+                    "whitelisted_ip",
+                    f"whitelisted_ip {acl!r} is invalid: it is an ACL entry of trunk {acl_trunk}, "
+                    f"but this destination is on trunk {trunk_sid}",
+                )
+            ]
+        return []
+
+    def _create(self, props: Props) -> tuple[str, Props]:
+        client = self.client
+        trunk_sid, destination = props["trunk_sid"], props["destination"]
+        existing = client.find_destination_uri(trunk_sid, destination)
+        if existing is not None and not props.get("adopt"):
+            raise self._exists_error(f"Destination {destination!r} on trunk {trunk_sid}")
+        if existing is not None:
+            entry = self._set_routing(client, trunk_sid, existing, props)
+        else:
+            entry = self._post(client, trunk_sid, destination)
+            with self._undo_on_error(lambda: client.delete_destination_uri(trunk_sid, entry.id)):
+                entry = self._set_routing(client, trunk_sid, entry, props)
+        return child_id(trunk_sid, entry.id), self._outputs(props, entry)
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        trunk_sid, destination_id = self._parse_id(id_)
+        client = self.client
+        entry = by_id(client.list_destination_uris(trunk_sid), destination_id)
+        return None if entry is None else self._outputs({**props, "trunk_sid": trunk_sid}, entry)
+
+    def _update(self, id_: str, olds: Props, news: Props) -> Props:
+        trunk_sid, destination_id = self._parse_id(id_)
+        entry = self.client.update_destination_uri(
+            trunk_sid, destination_id, priority=news.get("priority"), weight=news.get("weight")
+        )
+        return self._outputs(news, entry)
+
+    def _delete(self, id_: str, props: Props) -> None:
+        trunk_sid, destination_id = self._parse_id(id_)
+        self.client.delete_destination_uri(trunk_sid, destination_id)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _post(client: ExotelClient, trunk_sid: str, destination: str) -> DestinationObject:
+        try:
+            return client.create_destination_uri(trunk_sid, destination)
+        except ApiError as exc:
+            if "not whitelisted" not in f"{exc.message} {exc.description}".lower():
+                raise
+            host = parse_destination(destination).host
+            raise ExotelProviderError(
+                f"Exotel refused destination {destination!r} on trunk {trunk_sid}: {host} is "
+                f'not on the trunk\'s ACL ({exc}). Add exotel.WhitelistedIp("...", '
+                f'trunk_sid=<the trunk>.trunk_sid, ip="{host}") and pass it to this '
+                "DestinationUri as whitelisted_ip=<that resource>, so Pulumi creates it first."
+            ) from None
+
+    @staticmethod
+    def _set_routing(
+        client: ExotelClient, trunk_sid: str, entry: DestinationObject, props: Props
+    ) -> DestinationObject:
+        """Bring priority and weight to the wanted values (Exotel's POST takes neither)."""
+        priority = props.get("priority", DEFAULT_PRIORITY)
+        weight = props.get("weight", DEFAULT_WEIGHT)
+        if (entry.priority, entry.weight) == (priority, weight):
+            return entry
+        return client.update_destination_uri(trunk_sid, entry.id, priority=priority, weight=weight)
+
+    @staticmethod
+    def _outputs(inputs: Props, entry: DestinationObject) -> Props:
+        return {
+            **inputs,
+            "destination": entry.normalized,
+            "priority": entry.priority,
+            "weight": entry.weight,
+            "destination_id": entry.id,
+            "type": entry.type,
+            "date_created": entry.date_created,
+            "date_updated": entry.date_updated,
+        }
+
+
+class DestinationUri(Resource, module="exotel", name="DestinationUri"):
+    """Where Exotel sends the trunk's inbound calls, e.g. ``sip.example.com:5061;transport=tls``.
+
+    Changing ``priority`` or ``weight`` updates the entry in place; changing ``trunk_sid`` or
+    ``destination`` replaces it. An IP-literal destination needs a ``WhitelistedIp`` for that
+    IP: pass it as ``whitelisted_ip`` so Pulumi creates it first. With ``adopt=True`` an equal
+    existing destination on the trunk is taken over instead of failing.
+    """
+
+    trunk_sid: pulumi.Output[str]
+    """SID of the trunk whose inbound calls go here."""
+    destination: pulumi.Output[str]
+    """``host:port;transport=tls|tcp``, lower case, without ``sip:`` (Exotel shows it with)."""
+    priority: pulumi.Output[int]
+    """Lower is tried first (0-65535, default 0)."""
+    weight: pulumi.Output[int]
+    """Share of traffic among equal priorities; higher gets more (1-65535, default 1)."""
+    whitelisted_ip: pulumi.Output[str | None]
+    """Id of the ``WhitelistedIp`` this destination was ordered after, if one was given."""
+    destination_id: pulumi.Output[str]
+    """Exotel's id of the destination (digits, as a string)."""
+    type: pulumi.Output[str]
+    """Exotel's classification of the destination, e.g. ``public``."""
+    date_created: pulumi.Output[str]
+    """When Exotel created the destination (ISO-8601 UTC)."""
+    date_updated: pulumi.Output[str]
+    """When Exotel last changed the destination (ISO-8601 UTC)."""
+    adopt: pulumi.Output[bool]
+    """Whether creation took over an existing equal destination."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        trunk_sid: pulumi.Input[str],
+        destination: pulumi.Input[str],
+        priority: pulumi.Input[int] | None = None,
+        weight: pulumi.Input[int] | None = None,
+        whitelisted_ip: WhitelistedIp | pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        # Only the id goes to the provider: the dependency on the ACL entry comes with it.
+        acl = whitelisted_ip.id if isinstance(whitelisted_ip, WhitelistedIp) else whitelisted_ip
+        props: dict[str, Any] = {
+            "trunk_sid": trunk_sid,
+            "destination": destination,
+            "priority": priority,
+            "weight": weight,
+            "whitelisted_ip": acl,
+            "adopt": adopt,
+            **dict.fromkeys(_OUTPUTS),
+        }
+        super().__init__(DestinationUriProvider(), resource_name, props, opts)

@@ -1,0 +1,343 @@
+"""``exotel.DigestCredential``: a SIP digest user name and password on a trunk.
+
+Pulumi id: ``trunk_sid/credential_id``. ``friendly_name``, and ``password`` for a fixed
+``user_name``, change in place (PUT). ``trunk_sid``, ``user_name`` (or ``user_name_prefix``) and
+``keepers`` replace the credential: the new one is created first, the resources that consume it
+update, then the old one is deleted (zero-downtime rotation). When the replacement keeps the
+same user name, the old credential is deleted first, because Exotel refuses a second credential
+with the same name on a trunk.
+
+Generated values: with only ``user_name_prefix`` the user name is ``<prefix>_<8 hex>``; without
+``password`` a 32-character ``[A-Za-z0-9_]`` password is drawn from ``secrets``. Both are made
+in ``create`` (never in ``check``: checked inputs are stored in state unencrypted), and an unset
+``password`` later keeps the current one; change ``keepers`` to rotate. The password is always a
+secret output and never appears in a message.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+import time
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, Resource
+
+from pulumi_exotel.client import Duplicate, ExotelClient
+from pulumi_exotel.client.models import DigestCredential as CredentialObject
+from pulumi_exotel.config import ExotelSettings
+from pulumi_exotel.resources.base import (
+    ExotelProvider,
+    ExotelProviderError,
+    Field,
+    Props,
+    child_id,
+    current_settings,
+    get_client,
+    is_unknown,
+)
+from pulumi_exotel.resources.validation import (
+    validate_friendly_name,
+    validate_keepers,
+    validate_password,
+    validate_trunk_sid,
+    validate_user_name,
+    validate_user_name_prefix,
+)
+
+__all__ = ["DigestCredential", "DigestCredentialProvider", "generate_password"]
+
+DEFAULT_USER_NAME_PREFIX = "pulumi"
+PASSWORD_LENGTH = 32
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits + "_"
+_OUTPUTS = ("credential_id", "sip_realm", "date_created", "date_updated")
+# A new credential may take a moment to reach the edge: re-ask on "rejected" a few times.
+_VERIFY_TRIES = 3
+_VERIFY_PAUSE_SECONDS = 1.0
+
+
+def generate_password() -> str:
+    """32 characters of ``[A-Za-z0-9_]`` from the OS's secure random source."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def _generate_user_name(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(4)}"
+
+
+def _or_empty(value: Any) -> Any:
+    return value or ""
+
+
+def _or_empty_map(value: Any) -> Any:
+    return value or {}
+
+
+class DigestCredentialProvider(ExotelProvider):
+    """Create, read, update and delete one digest credential."""
+
+    kind = "digest credential"
+    resource_class = "DigestCredential"
+    id_field = "credential_id"
+    create_only = ("adopt", "verify_at_edge")
+    fields = {
+        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
+        # user_name / user_name_prefix replace too; see _diff_more (one of them decides).
+        "user_name": Field(validate_user_name),
+        "user_name_prefix": Field(validate_user_name_prefix),
+        "password": Field(validate_password, "update", unset="keep"),
+        "friendly_name": Field(validate_friendly_name, "update", canonical=_or_empty),
+        "keepers": Field(validate_keepers, "replace", canonical=_or_empty_map),
+    }
+
+    # --- check / diff ------------------------------------------------------------------------
+
+    def _check_together(self, inputs: Props) -> list[CheckFailure]:
+        user_name, prefix = inputs.get("user_name"), inputs.get("user_name_prefix")
+        failures: list[CheckFailure] = []
+        if user_name is not None and prefix is not None:
+            failures.append(
+                CheckFailure(
+                    "user_name_prefix",
+                    "user_name_prefix cannot be combined with user_name: set user_name for a fixed "
+                    "name, or user_name_prefix to have one generated",
+                )
+            )
+        elif user_name is None and prefix is None:
+            inputs["user_name_prefix"] = DEFAULT_USER_NAME_PREFIX
+        if inputs.get("adopt") is True and user_name is not None and inputs.get("password") is None:
+            failures.append(
+                CheckFailure(
+                    "password",
+                    "password is required with adopt=True: Exotel never returns a credential's "
+                    "password, so give the password to set on the adopted credential",
+                )
+            )
+        verify = inputs.get("verify_at_edge")
+        if verify is not None and not isinstance(verify, bool) and not is_unknown(verify):
+            failures.append(
+                CheckFailure(
+                    "verify_at_edge", f"verify_at_edge {verify!r} is invalid: must be a bool"
+                )
+            )
+        return failures
+
+    def _diff_more(self, olds: Props, news: Props) -> tuple[list[str], list[str]]:
+        user_name = news.get("user_name")
+        if user_name is not None:
+            changed = is_unknown(user_name) or user_name != olds.get("user_name")
+            return [], ["user_name"] if changed else []
+        prefix = news.get("user_name_prefix")
+        changed = is_unknown(prefix) or prefix != olds.get("user_name_prefix")
+        return [], ["user_name_prefix"] if changed else []
+
+    def _delete_before_replace(self, olds: Props, news: Props) -> bool:
+        return bool(news.get("user_name") == olds.get("user_name"))
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def _create(self, props: Props) -> tuple[str, Props]:
+        settings = current_settings()
+        client = get_client(settings)
+        trunk_sid = props["trunk_sid"]
+        user_name = props.get("user_name") or _generate_user_name(
+            props.get("user_name_prefix") or DEFAULT_USER_NAME_PREFIX
+        )
+        password = props.get("password") or generate_password()
+        friendly_name = props.get("friendly_name")
+        realm = client.get_trunk(trunk_sid).domain_name or settings.default_domain_name
+        existing = None
+        if props.get("adopt") and props.get("user_name"):
+            existing = client.find_digest_credential(trunk_sid, user_name)
+        if existing is not None:
+            credential = self._take_over(client, trunk_sid, existing, password, friendly_name)
+        else:
+            try:
+                credential = client.create_digest_credential(
+                    trunk_sid, user_name, password, friendly_name=friendly_name
+                )
+            except Duplicate as exc:
+                raise self._exists_error(
+                    f"A credential with user_name {user_name!r} on trunk {trunk_sid}", exc
+                ) from None
+        if props.get("verify_at_edge"):
+            # A credential we just created goes again if the edge refuses it; an adopted one
+            # was not ours to delete.
+            guard: AbstractContextManager[None] = nullcontext()
+            if existing is None:
+                guard = self._undo_on_error(
+                    lambda: client.delete_digest_credential(trunk_sid, credential.id)
+                )
+            with guard:
+                self._verify_at_edge(settings, realm, user_name, password)
+        outs = self._outputs(props, credential, password, realm)
+        return child_id(trunk_sid, credential.id), outs
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        trunk_sid, credential_id = self._parse_id(id_)
+        credential = self.client.get_digest_credential(trunk_sid, credential_id)
+        # Exotel never returns the password: what state holds is the best knowledge there is.
+        return self._outputs(
+            {**props, "trunk_sid": trunk_sid},
+            credential,
+            props.get("password"),
+            props.get("sip_realm"),
+        )
+
+    def _update(self, id_: str, olds: Props, news: Props) -> Props:
+        trunk_sid, credential_id = self._parse_id(id_)
+        password = news.get("password") or olds.get("password")
+        changes: dict[str, Any] = {}
+        if password != olds.get("password"):
+            changes["password"] = password
+        if _or_empty(news.get("friendly_name")) != _or_empty(olds.get("friendly_name")):
+            changes["friendly_name"] = _or_empty(news.get("friendly_name"))
+        client = self.client
+        credential = (
+            client.update_digest_credential(trunk_sid, credential_id, **changes)
+            if changes
+            else CredentialObject.model_validate({**olds, "id": credential_id})
+        )
+        return self._outputs(news, credential, password, olds.get("sip_realm"))
+
+    def _delete(self, id_: str, props: Props) -> None:
+        trunk_sid, credential_id = self._parse_id(id_)
+        self.client.delete_digest_credential(trunk_sid, credential_id)
+
+    def _inputs_from(self, outs: Props) -> Props:
+        inputs = super()._inputs_from(outs)
+        # Never hand the password back as an input: inputs are only re-encrypted when the old
+        # inputs held it as a secret, and a generated password never was an input.
+        inputs.pop("password", None)
+        if inputs.get("user_name_prefix") is not None:
+            inputs.pop("user_name", None)  # generated, not given
+        return inputs
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _take_over(
+        client: ExotelClient,
+        trunk_sid: str,
+        existing: CredentialObject,
+        password: str,
+        friendly_name: str | None,
+    ) -> CredentialObject:
+        """Adopt: set the given password (Exotel's is unknowable) and the wanted label."""
+        changes: dict[str, Any] = {"password": password}
+        if _or_empty(existing.friendly_name) != _or_empty(friendly_name):
+            changes["friendly_name"] = _or_empty(friendly_name)
+        return client.update_digest_credential(trunk_sid, existing.id, **changes)
+
+    def _verify_at_edge(
+        self, settings: ExotelSettings, realm: str, user_name: str, password: str
+    ) -> None:
+        # Imported here: the SIP client is only needed by the few who ask for verification.
+        from pulumi_exotel.sip import verify_credential
+
+        edge = f"{settings.edge_host}:{settings.edge_tls_port}"
+        for attempt in range(_VERIFY_TRIES):
+            try:
+                result = verify_credential(
+                    edge, "tls", realm, user_name, password, ca_file=settings.edge_ca_file
+                )
+            except ValueError as exc:
+                raise ExotelProviderError(f"Cannot verify at the SIP edge {edge}: {exc}") from None
+            if result.outcome != "rejected" or attempt == _VERIFY_TRIES - 1:
+                break
+            time.sleep(_VERIFY_PAUSE_SECONDS)
+        if not result.accepted:
+            raise ExotelProviderError(
+                f"The SIP edge {edge} did not accept credential {user_name!r} (realm {realm}) "
+                f"over TLS: {result.summary()}. The credential was not kept. Check "
+                "exotel:edgeHost / exotel:edgeTlsPort (and exotel:edgeCaFile for a local edge), "
+                "or set verify_at_edge=False to skip the check."
+            )
+
+    @staticmethod
+    def _outputs(
+        inputs: Props, credential: CredentialObject, password: str | None, realm: str | None
+    ) -> Props:
+        return {
+            **inputs,
+            "trunk_sid": credential.trunk_sid or inputs.get("trunk_sid"),
+            "user_name": credential.user_name,
+            "password": password,
+            "friendly_name": credential.friendly_name,
+            "credential_id": credential.id,
+            "sip_realm": realm,
+            "date_created": credential.date_created,
+            "date_updated": credential.date_updated,
+        }
+
+
+class DigestCredential(Resource, module="exotel", name="DigestCredential"):
+    """A SIP digest credential (user name and password) on a trunk.
+
+    Changing ``friendly_name``, or ``password`` for a fixed ``user_name``, updates it in place;
+    changing ``trunk_sid``, ``user_name``/``user_name_prefix`` or ``keepers`` replaces it
+    (create-before-delete: rotation without downtime). ``password`` is always a secret. With
+    ``adopt=True`` and a ``user_name``, an existing credential with that name is taken over and
+    its password set to ``password``.
+    """
+
+    trunk_sid: pulumi.Output[str]
+    """SID of the trunk the credential belongs to."""
+    user_name: pulumi.Output[str]
+    """SIP digest user name (given, or ``<user_name_prefix>_<8 hex>``)."""
+    user_name_prefix: pulumi.Output[str | None]
+    """Prefix of a generated user name (None when ``user_name`` was given)."""
+    password: pulumi.Output[str]
+    """SIP digest password; always a secret output."""
+    friendly_name: pulumi.Output[str | None]
+    """Label shown in Exotel: at most 32 letters, digits or ``_``."""
+    keepers: pulumi.Output[dict[str, Any] | None]
+    """Arbitrary map; any change replaces the credential (rotation)."""
+    credential_id: pulumi.Output[str]
+    """Exotel's id of the credential (digits, as a string)."""
+    sip_realm: pulumi.Output[str]
+    """Digest realm: the trunk's domain, ``{account_sid}.pstn.exotel.com``."""
+    date_created: pulumi.Output[str]
+    """When Exotel created the credential (ISO-8601 UTC)."""
+    date_updated: pulumi.Output[str]
+    """When Exotel last changed the credential (ISO-8601 UTC)."""
+    verify_at_edge: pulumi.Output[bool]
+    """Whether creation proved the credential with a REGISTER at the SIP edge over TLS."""
+    adopt: pulumi.Output[bool]
+    """Whether creation took over an existing credential with the same user name."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        trunk_sid: pulumi.Input[str],
+        user_name: pulumi.Input[str] | None = None,
+        user_name_prefix: pulumi.Input[str] | None = None,
+        password: pulumi.Input[str] | None = None,
+        friendly_name: pulumi.Input[str] | None = None,
+        keepers: pulumi.Input[dict[str, Any]] | None = None,
+        verify_at_edge: bool = False,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "trunk_sid": trunk_sid,
+            "user_name": user_name,
+            "user_name_prefix": user_name_prefix,
+            # A secret input is stored encrypted among the state's inputs too.
+            "password": pulumi.Output.secret(password) if password is not None else None,
+            "friendly_name": friendly_name,
+            "keepers": keepers,
+            "verify_at_edge": verify_at_edge,
+            "adopt": adopt,
+            **dict.fromkeys(_OUTPUTS),
+        }
+        # The engine re-marks only outputs whose input was secret; a generated password
+        # needs additional_secret_outputs to be encrypted in state.
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])
+        )
+        super().__init__(DigestCredentialProvider(), resource_name, props, opts)
+        self.password = pulumi.Output.secret(self.password)

@@ -1,0 +1,150 @@
+"""``exotel.PhoneMapping``: a DID (Exophone) mapped to a trunk, in ``pstn`` or ``flow`` mode.
+
+Pulumi id: ``trunk_sid/mapping_id``. ``mode`` changes in place (PUT with the unchanged number);
+``trunk_sid`` and ``phone_number`` replace the mapping. A number can be mapped only once per
+account, so moving the same number to another trunk unmaps it first (delete-before-replace).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_exotel.client import Duplicate
+from pulumi_exotel.client.models import PhoneMapping as MappingObject
+from pulumi_exotel.resources.base import (
+    ExotelProvider,
+    ExotelProviderError,
+    Field,
+    Props,
+    by_id,
+    child_id,
+)
+from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
+
+__all__ = ["PhoneMapping", "PhoneMappingProvider"]
+
+DEFAULT_MODE = "pstn"
+_OUTPUTS = ("mapping_id", "date_created", "date_updated")
+
+
+def _mode(value: Any) -> Any:
+    # Exotel stores an omitted mode as null, which behaves as pstn.
+    return value or DEFAULT_MODE
+
+
+class PhoneMappingProvider(ExotelProvider):
+    """Create, read, update and delete one DID-to-trunk mapping."""
+
+    kind = "phone mapping"
+    resource_class = "PhoneMapping"
+    id_field = "mapping_id"
+    fields = {
+        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
+        "phone_number": Field(validate_e164, "replace", required=True),
+        "mode": Field(validate_mode, "update", default=DEFAULT_MODE, canonical=_mode),
+    }
+
+    def _delete_before_replace(self, olds: Props, news: Props) -> bool:
+        return bool(olds.get("phone_number") == news.get("phone_number"))
+
+    def _create(self, props: Props) -> tuple[str, Props]:
+        client = self.client
+        trunk_sid, number = props["trunk_sid"], props["phone_number"]
+        mode = _mode(props.get("mode"))
+        existing = client.find_phone_mapping(trunk_sid, number) if props.get("adopt") else None
+        if existing is not None:
+            mapping = existing
+            if mapping.mode != mode:
+                mapping = client.update_phone_mapping(
+                    trunk_sid, mapping.id, phone_number=number, mode=mode
+                )
+        else:
+            try:
+                mapping = client.create_phone_mapping(trunk_sid, number, mode)
+            except Duplicate as exc:
+                if props.get("adopt"):
+                    raise ExotelProviderError(
+                        f"Cannot adopt phone number {number}: it is mapped to another trunk, not "
+                        f"{trunk_sid} ({exc}). Unmap it there first, or point trunk_sid at that "
+                        "trunk."
+                    ) from None
+                raise self._exists_error(
+                    f"A mapping of phone number {number} (on this or another trunk)", exc
+                ) from None
+        return child_id(trunk_sid, mapping.id), self._outputs(props, mapping)
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        trunk_sid, mapping_id = self._parse_id(id_)
+        client = self.client
+        mapping = by_id(client.list_phone_mappings(trunk_sid), mapping_id)
+        return (
+            None if mapping is None else self._outputs({**props, "trunk_sid": trunk_sid}, mapping)
+        )
+
+    def _update(self, id_: str, olds: Props, news: Props) -> Props:
+        trunk_sid, mapping_id = self._parse_id(id_)
+        mapping = self.client.update_phone_mapping(
+            trunk_sid, mapping_id, phone_number=news["phone_number"], mode=news["mode"]
+        )
+        return self._outputs(news, mapping)
+
+    def _delete(self, id_: str, props: Props) -> None:
+        trunk_sid, mapping_id = self._parse_id(id_)
+        self.client.delete_phone_mapping(trunk_sid, mapping_id)
+
+    @staticmethod
+    def _outputs(inputs: Props, mapping: MappingObject) -> Props:
+        return {
+            **inputs,
+            "phone_number": mapping.phone_number,
+            "mode": _mode(mapping.mode),
+            "mapping_id": mapping.id,
+            "date_created": mapping.date_created,
+            "date_updated": mapping.date_updated,
+        }
+
+
+class PhoneMapping(Resource, module="exotel", name="PhoneMapping"):
+    """A phone number (an Exophone of the account) mapped to a trunk.
+
+    Changing ``mode`` updates the mapping in place; changing ``trunk_sid`` or ``phone_number``
+    replaces it. With ``adopt=True`` an existing mapping of the number on this trunk is taken
+    over instead of failing as a duplicate.
+    """
+
+    trunk_sid: pulumi.Output[str]
+    """SID of the trunk the number is mapped to."""
+    phone_number: pulumi.Output[str]
+    """The DID in E.164 form, e.g. ``+918047091234``."""
+    mode: pulumi.Output[str]
+    """``pstn`` (Connect applet and PSTN, the default) or ``flow`` (Voicebot/StreamKit)."""
+    mapping_id: pulumi.Output[str]
+    """Exotel's id of the mapping (digits, as a string)."""
+    date_created: pulumi.Output[str]
+    """When Exotel created the mapping (ISO-8601 UTC)."""
+    date_updated: pulumi.Output[str]
+    """When Exotel last changed the mapping (ISO-8601 UTC)."""
+    adopt: pulumi.Output[bool]
+    """Whether creation took over an existing mapping of the number."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        trunk_sid: pulumi.Input[str],
+        phone_number: pulumi.Input[str],
+        mode: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "trunk_sid": trunk_sid,
+            "phone_number": phone_number,
+            "mode": mode,
+            "adopt": adopt,
+            **dict.fromkeys(_OUTPUTS),
+        }
+        super().__init__(PhoneMappingProvider(), resource_name, props, opts)

@@ -1,0 +1,160 @@
+"""DestinationUriProvider against the emulator: inbound destinations, their routing and the ACL."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_exotel.client import ExotelClient
+from pulumi_exotel.resources.base import ExotelProviderError
+from tests.provider.conftest import Engine, Stats
+
+pytestmark = pytest.mark.provider
+
+FQDN_DEST = "sip.example.com:5061;transport=tls"
+IP = "44.248.146.11"
+IP_DEST = f"{IP}:5061;transport=tls"
+
+
+@pytest.mark.parametrize(
+    ("news", "field", "words"),
+    [
+        ({"destination": "sip.example.com:5060;transport=udp"}, "destination", "no UDP"),
+        ({"destination": "sip.example.com:5061"}, "destination", "host:port;transport=tls"),
+        ({"destination": "10.0.0.9:5061;transport=tls"}, "destination", "public IPv4"),
+        ({"destination": FQDN_DEST, "priority": -1}, "priority", "between 0 and 65535"),
+        ({"destination": FQDN_DEST, "weight": 0}, "weight", "between 1 and 65535"),
+        ({"destination": FQDN_DEST, "whitelisted_ip": "1153"}, "whitelisted_ip", "<acl_id>"),
+        (
+            {"destination": FQDN_DEST, "whitelisted_ip": "trmum1other/1153"},
+            "whitelisted_ip",
+            "ACL entry of trunk trmum1other",
+        ),
+    ],
+)
+def test_check_refuses_bad_inputs_before_any_request(
+    destinations: Engine,
+    stats: Stats,
+    trunk_sid: str,
+    news: dict[str, object],
+    field: str,
+    words: str,
+) -> None:
+    stats.reset()
+    failures = destinations.failures({"trunk_sid": trunk_sid, **news})
+    assert list(failures) == [field]
+    assert words in failures[field]
+    assert stats.total() == 0
+
+
+def test_check_normalises_the_destination(destinations: Engine, stats: Stats) -> None:
+    inputs = destinations.check(
+        {"trunk_sid": "trmum1abc", "destination": "SIP:Sip.Example.com:5061;transport=TLS"}
+    )
+    assert inputs["destination"] == FQDN_DEST
+    assert (inputs["priority"], inputs["weight"]) == (0, 1)
+    assert stats.total() == 0
+
+
+def test_create_sets_routing_and_read_agrees(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    id_, outs = destinations.create(
+        {"trunk_sid": trunk_sid, "destination": FQDN_DEST, "priority": 5, "weight": 3}
+    )
+    assert id_ == f"{trunk_sid}/{outs['destination_id']}"
+    assert (outs["destination"], outs["priority"], outs["weight"]) == (FQDN_DEST, 5, 3)
+    assert outs["type"] == "public"
+    [entry] = api.list_destination_uris(trunk_sid)
+    assert (entry.destination, entry.priority, entry.weight) == (f"sip:{FQDN_DEST}", 5, 3)
+    assert destinations.read(id_, outs) == (id_, outs)
+
+
+def test_diff_is_local_and_says_update_or_replace(
+    destinations: Engine, trunk_sid: str, stats: Stats
+) -> None:
+    news = {"trunk_sid": trunk_sid, "destination": FQDN_DEST}
+    id_, outs = destinations.create(news)
+    stats.reset()
+    as_stored = destinations.diff(id_, outs, {**news, "destination": f"sip:{FQDN_DEST.upper()}"})
+    assert as_stored.changes is False
+    rerouted = destinations.diff(id_, outs, {**news, "priority": 1, "weight": 9})
+    assert (rerouted.changes, rerouted.replaces) == (True, [])
+    moved = destinations.diff(
+        id_, outs, {**news, "destination": "sip2.example.com:5061;transport=tls"}
+    )
+    assert moved.replaces == ["destination"]
+    assert moved.delete_before_replace is False
+    ordering_only = destinations.diff(id_, outs, {**news, "whitelisted_ip": f"{trunk_sid}/7"})
+    assert ordering_only.changes is False
+    assert stats.total() == 0
+
+
+def test_update_changes_priority_and_weight_in_place(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    news = {"trunk_sid": trunk_sid, "destination": FQDN_DEST}
+    id_, outs = destinations.create(news)
+    outs = destinations.update(id_, outs, {**news, "priority": 2, "weight": 7})
+    assert outs["destination_id"] == id_.split("/")[1]
+    [entry] = api.list_destination_uris(trunk_sid)
+    assert (entry.id, entry.priority, entry.weight) == (outs["destination_id"], 2, 7)
+    assert destinations.read(id_, outs) == (id_, outs)
+
+
+def test_an_ip_destination_without_its_acl_says_what_to_add(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    with pytest.raises(ExotelProviderError) as caught:
+        destinations.create({"trunk_sid": trunk_sid, "destination": IP_DEST})
+    message = str(caught.value)
+    assert f'exotel.WhitelistedIp("...", trunk_sid=<the trunk>.trunk_sid, ip="{IP}")' in message
+    assert "whitelisted_ip=" in message
+    assert "Exotel code 1002" in message and "request_id" in message
+    assert api.list_destination_uris(trunk_sid) == []
+
+
+def test_an_ip_destination_after_its_acl_is_created(
+    destinations: Engine, acls: Engine, trunk_sid: str
+) -> None:
+    acl_id, _ = acls.create({"trunk_sid": trunk_sid, "ip": IP})
+    id_, outs = destinations.create(
+        {"trunk_sid": trunk_sid, "destination": f"sip:{IP_DEST}", "whitelisted_ip": acl_id}
+    )
+    assert outs["destination"] == IP_DEST
+    assert outs["whitelisted_ip"] == acl_id
+    assert destinations.read(id_, outs) == (id_, outs)
+
+
+def test_an_existing_destination_is_an_error_unless_adopted(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    existing = api.create_destination_uri(trunk_sid, FQDN_DEST)
+    news = {"trunk_sid": trunk_sid, "destination": FQDN_DEST, "priority": 4}
+    with pytest.raises(ExotelProviderError, match="already exists.*adopt=True"):
+        destinations.create(news)
+    id_, outs = destinations.create({**news, "adopt": True})
+    assert id_ == f"{trunk_sid}/{existing.id}"
+    assert outs["priority"] == 4
+    assert destinations.diff(id_, outs, news).changes is False
+    assert len(api.list_destination_uris(trunk_sid)) == 1
+
+
+def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
+    api.delete_destination_uri(trunk_sid, outs["destination_id"])
+    assert destinations.read(id_, outs) == ("", {})
+    destinations.delete(id_, outs)
+    destinations.delete(id_, outs)
+
+
+def test_a_lost_create_response_still_ends_with_one_destination(
+    destinations: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
+) -> None:
+    stats.control.post(
+        "/faults",
+        json={"kind": "drop_response", "method": "POST", "path_regex": "/destination-uris$"},
+    ).raise_for_status()
+    id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
+    assert [e.id for e in api.list_destination_uris(trunk_sid)] == [outs["destination_id"]]
