@@ -11,7 +11,7 @@ bootstrap:
 	bash scripts/bootstrap.sh
 
 lint:
-	.venv/bin/ruff check pulumi_exotel tests bench examples __main__.py
+	.venv/bin/ruff check .
 	.venv/bin/ruff format --check pulumi_exotel
 	.venv/bin/mypy
 

@@ -121,22 +121,19 @@ def emulator(
 
 @contextlib.contextmanager
 def _start_edge(db: Path, workdir: Path, tcp_port: int, tls_port: int):  # type: ignore[no-untyped-def]
-    """Start Kamailio fed from a subscriber table, replaying the credentials already in ``db``."""
+    """Start Kamailio fed from a subscriber table (the emulator replays stored credentials)."""
     from pulumi_exotel.edge.kamailio import KamailioEdge
     from pulumi_exotel.edge.subscribers import SubscriberStore
-    from pulumi_exotel.emulator.backend import Backend
 
     workdir = workdir.resolve()  # Kamailio runs in its own directory: paths must be absolute
     workdir.mkdir(parents=True, exist_ok=True)
     subscribers_db = workdir / "subscribers.sqlite"
-    with SubscriberStore(subscribers_db) as store:
-        if db.exists():
-            Backend(db).replay_credentials(store)
-        with KamailioEdge(workdir, subscribers_db, tcp_port=tcp_port, tls_port=tls_port) as edge:
-            click.echo(
-                f"sip edge: tcp {edge.tcp_edge} tls {edge.tls_edge} ca {edge.ca_file}", err=False
-            )
-            yield store
+    with (
+        SubscriberStore(subscribers_db) as store,
+        KamailioEdge(workdir, subscribers_db, tcp_port=tcp_port, tls_port=tls_port) as edge,
+    ):
+        click.echo(f"sip edge: tcp {edge.tcp_edge} tls {edge.tls_edge} ca {edge.ca_file}")
+        yield store
 
 
 main.add_command(verify_command, name="verify")

@@ -7,7 +7,7 @@ pulumi_bin="$(bash scripts/bootstrap.sh | tail -n 1)"
 export PATH="$pulumi_bin:$PATH"
 # In this script a missing Pulumi CLI or Kamailio is a failure, never a skip.
 export PULUMI_EXOTEL_REQUIRE_ENGINE=1
-echo "== ruff"; .venv/bin/ruff check pulumi_exotel tests bench examples __main__.py
+echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check pulumi_exotel
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"
 # pytest exits 5 when it collected no test: that is a failure here too.

@@ -1,4 +1,4 @@
-"""`make demo` from the README works: emulator + local edge, pulumi up, outputs, edge verification."""
+"""`make demo` from the README works: emulator, local edge, pulumi up, outputs, verification."""
 
 from __future__ import annotations
 

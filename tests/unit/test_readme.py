@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ pytestmark = pytest.mark.unit
 
 
 def load_sync():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("sync_readme", REPO / "scripts" / "sync-readme.py")
+    path = REPO / "scripts" / "sync-readme.py"
+    spec = importlib.util.spec_from_file_location("sync_readme", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -36,6 +38,6 @@ def test_every_dependency_is_explained_in_the_readme() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     readme = (REPO / "README.md").read_text()
-    names = [dep.split(">")[0].split("=")[0].split("<")[0].strip() for dep in project["dependencies"]]
-    for name in names:
+    for dep in project["dependencies"]:
+        name = re.split(r"[<>=!~ ]", dep, maxsplit=1)[0]
         assert f"`{name}`" in readme, f"README does not say why {name} is a dependency"

@@ -1,0 +1,207 @@
+"""Run the emulator: ``EmulatorServer`` (uvicorn in a background thread, for tests and tools)
+and ``serve`` (blocking, for the ``pulumi-exotel emulator`` command).
+
+The server listens on loopback by default, on a free port when ``port=0``; ``base_url`` is
+known, and the server answers, by the time ``start()`` returns. With a ``credential_sink`` the
+stored credentials are replayed into it on start, so a restarted emulator re-provisions the
+local SIP edge.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+import uvicorn
+
+from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
+from pulumi_exotel.emulator.app import EmulatorApp, build_app
+from pulumi_exotel.emulator.backend import Backend, CredentialSink
+
+__all__ = ["DEFAULT_ACCOUNT", "Account", "EmulatorServer", "serve"]
+
+_START_TIMEOUT_SECONDS = 10.0
+# Logged by uvicorn when a drop_response fault closes a connection mid-response, on purpose.
+_DROPPED_RESPONSE_LOG = "ASGI callable returned without completing response."
+
+
+class _DroppedResponseFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _DROPPED_RESPONSE_LOG
+
+
+_DROPPED_RESPONSE_FILTER = _DroppedResponseFilter()
+
+
+class EmulatorServer:
+    """The emulator on ``host:port`` in a background thread.
+
+    ``backend_switches`` go to ``Backend`` (``cascade_credentials``,
+    ``duplicate_trunk_http_409``, ``unknown_trunk_403``).
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        accounts: Sequence[Account] = (DEFAULT_ACCOUNT,),
+        *,
+        rate_limit_per_minute: int | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        credential_sink: CredentialSink | None = None,
+        **backend_switches: bool,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.accounts = list(accounts)
+        self.rate_limit_per_minute = rate_limit_per_minute
+        self.host = host
+        self.requested_port = port
+        self.credential_sink = credential_sink
+        self.backend_switches = backend_switches
+        self.backend: Backend | None = None
+        self.app: EmulatorApp | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the emulator is not running")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` (no trailing slash); the API is under ``/v2/accounts/...``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> EmulatorServer:
+        if self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        backend = Backend(
+            self.db_path, credential_sink=self.credential_sink, **self.backend_switches
+        )
+        if self.credential_sink is not None:
+            backend.replay_credentials(self.credential_sink)
+        app = build_app(
+            backend, accounts=self.accounts, rate_limit_per_minute=self.rate_limit_per_minute
+        )
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # proto must say TCP: asyncio only sets TCP_NODELAY on accepted sockets that do, and
+        # without it every response waits ~40 ms for the client's delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.requested_port))
+        config = uvicorn.Config(
+            app,
+            http="h11",
+            loop="asyncio",
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        logging.getLogger("uvicorn.error").addFilter(_DROPPED_RESPONSE_FILTER)  # added once
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="exotel-emulator", daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                sock.close()
+                backend.close()
+                raise RuntimeError(f"the emulator did not start on {self.host}")
+            time.sleep(0.01)
+        self.backend, self.app, self._server, self._thread = backend, app, server, thread
+        self._port = int(sock.getsockname()[1])
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the database; safe to call twice."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout=10)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout=5)
+        if self.backend is not None:
+            self.backend.close()
+        self._server = self._thread = None
+        self.backend = self.app = None
+        self._port = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _print_flushed(line: str) -> None:
+    print(line, flush=True)  # a parent process may wait for this line on a pipe
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    db: str | Path = "exotel-emulator.sqlite",
+    accounts: Sequence[Account] | None = None,
+    rate_limit: int | None = None,
+    *,
+    credential_sink: CredentialSink | None = None,
+    echo: Callable[[str], Any] | None = None,
+    **backend_switches: bool,
+) -> None:
+    """Serve until SIGINT or SIGTERM (call from the main thread).
+
+    Prints ``listening on http://HOST:PORT`` once the server answers, and the default
+    account's credentials if no account was given.
+    """
+    say = echo or _print_flushed
+    chosen = list(accounts) if accounts else [DEFAULT_ACCOUNT]
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with EmulatorServer(
+            db,
+            chosen,
+            rate_limit_per_minute=rate_limit,
+            host=host,
+            port=port,
+            credential_sink=credential_sink,
+            **backend_switches,
+        ) as server:
+            say(f"listening on {server.base_url}")
+            if not accounts:
+                # The documented demo account: its token is public, not a secret.
+                say(
+                    f"default account: sid={DEFAULT_ACCOUNT.sid} "
+                    f"api_key={DEFAULT_ACCOUNT.api_key} api_token={DEFAULT_ACCOUNT.api_token}"
+                )
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
