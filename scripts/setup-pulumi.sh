@@ -32,8 +32,11 @@ if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-python" ] \
   exit 0
 fi
 
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi CLI (none on PATH)"; exit 1; }
-log "building Pulumi CLI v$PULUMI_VERSION from the Go module proxy into $bin (cold: ~20 min on 2 cores)"
+log "building Pulumi CLI v$PULUMI_VERSION from the Go module proxy into $bin (cold: 8-10 min on 2 cores)"
 start=$(date +%s)
 tmp="$cache/pulumi-v$PULUMI_VERSION/bin.partial"
 rm -rf "$tmp"; mkdir -p "$tmp"
