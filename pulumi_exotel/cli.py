@@ -137,3 +137,7 @@ def _start_edge(db: Path, workdir: Path, tcp_port: int, tls_port: int):  # type:
 
 
 main.add_command(verify_command, name="verify")
+
+
+if __name__ == "__main__":
+    main()

@@ -193,13 +193,14 @@ def serve(
             credential_sink=credential_sink,
             **backend_switches,
         ) as server:
-            say(f"listening on {server.base_url}")
             if not accounts:
                 # The documented demo account: its token is public, not a secret.
                 say(
                     f"default account: sid={DEFAULT_ACCOUNT.sid} "
                     f"api_key={DEFAULT_ACCOUNT.api_key} api_token={DEFAULT_ACCOUNT.api_token}"
                 )
+            # Last, so a parent waiting for this line knows everything above is printed.
+            say(f"listening on {server.base_url}")
             while not stop.wait(0.5):
                 pass
     finally:

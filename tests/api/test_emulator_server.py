@@ -226,10 +226,10 @@ def test_serve_prints_its_address_and_stops_on_sigint(tmp_path: Path) -> None:
     )
     try:
         assert process.stdout is not None
-        first = process.stdout.readline().strip()
-        assert first.startswith("listening on http://127.0.0.1:")
-        base_url = first.removeprefix("listening on ")
         assert process.stdout.readline().startswith(f"default account: sid={DEFAULT_ACCOUNT.sid}")
+        listening = process.stdout.readline().strip()
+        assert listening.startswith("listening on http://127.0.0.1:")
+        base_url = listening.removeprefix("listening on ")
         response = httpx.get(
             f"{base_url}/v2/accounts/demo1/trunks", auth=("demo_api_key", "demo_api_token")
         )
