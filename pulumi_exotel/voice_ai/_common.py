@@ -4,7 +4,8 @@ a request body.
 Each platform module declares as data (a `PlatformProfile`) which Exotel output lands in which
 field of which platform call. `PlatformProfile.render` turns that data into a `pulumi.Output`
 of the request body and `voice_ai.docs` turns the same data into the README tables, so the code
-and the docs cannot disagree.
+and the docs cannot disagree. A helper is declared by its signature and docstring only;
+`PlatformProfile.builds` gives it its body, feeding each parameter to `render` by its name.
 
 Rules kept here, once for every platform:
 
@@ -20,11 +21,13 @@ Rules kept here, once for every platform:
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, Union, cast, get_args
+from typing import Any, Literal, ParamSpec, Protocol, TypeAlias, Union, get_args
 
 import pulumi
 
@@ -37,6 +40,7 @@ from pulumi_exotel.resources.validation import (
 
 __all__ = [
     "Arg",
+    "Body",
     "CredentialLike",
     "Exotel",
     "Field",
@@ -52,11 +56,18 @@ __all__ = [
     "TrunkLike",
     "WhitelistedIpLike",
     "destination_from_console",
+    "e164_output",
+    "never_returns_password",
     "parse_edge",
 ]
 
 Transport = Literal["tls", "tcp"]
 TRANSPORTS: tuple[Transport, ...] = get_args(Transport)
+
+#: What every body helper returns: the platform call's body, secret when it carries the password.
+Body: TypeAlias = pulumi.Output[dict[str, Any]]
+
+_P = ParamSpec("_P")
 
 
 # --- What the helpers accept: anything carrying the resources' output attributes. -------------
@@ -138,6 +149,8 @@ _EXOTEL_LABELS: dict[Exotel, str] = {
     Exotel.SIP_DOMAIN: "`Trunk.domain_name` (`{account_sid}.pstn.exotel.com`)",
 }
 _EDGE_SOURCES = frozenset({Exotel.EDGE, Exotel.EDGE_HOST, Exotel.EDGE_PORT})
+#: The values that change with the chosen transport.
+_TRANSPORT_SOURCES = _EDGE_SOURCES | {Exotel.TRANSPORT}
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,11 @@ class PlatformCall:
     def carries_password(self) -> bool:
         return Exotel.PASSWORD in self.needs
 
+    @property
+    def depends_on_transport(self) -> bool:
+        """Whether ``transport=`` changes the body: it holds the edge or the transport."""
+        return bool(self.needs & _TRANSPORT_SOURCES)
+
     def build(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The body, from plain values keyed by `Exotel.value` and argument name."""
         body: dict[str, Any] = {}
@@ -266,6 +284,14 @@ class InboundTarget:
     console_label: str | None = None
     transport_rule: str = ""
 
+    @classmethod
+    def documented_only(
+        cls, host: str, transport: Transport, port: int, *, whose: str
+    ) -> InboundTarget:
+        """A fixed host documented for one transport and port; the refusal quotes both."""
+        rule = f"{whose} SIP host is documented for {transport.upper()} on {port} only"
+        return cls(host=host, ports={transport: port}, transport_rule=rule)
+
     def destination(self, platform: str, transport: str, **params: str) -> str:
         """The validated destination for a fixed host."""
         if self.host is None:
@@ -285,6 +311,54 @@ class PlatformProfile:
     inbound: InboundTarget
     notes: tuple[str, ...] = ()
 
+    def inbound_destination(self, transport: str, **params: str) -> str:
+        """The validated destination on the fixed inbound host; ``params`` fill its placeholders."""
+        return self.inbound.destination(self.title, transport, **params)
+
+    def builds(self, call: PlatformCall) -> Callable[[Callable[_P, Body]], Callable[_P, Body]]:
+        """Decorator: the helper it wraps, declared by signature and docstring, renders ``call``.
+
+        The parameters ``trunk``, ``credential``, ``phone_number`` (one DID) or ``numbers``,
+        ``transport`` and ``edge`` are the Exotel inputs; every other one is the `Arg` of that
+        name. A declaration that does not take exactly what ``call``'s fields read fails at import.
+        """
+
+        def implement(declared: Callable[_P, Body]) -> Callable[_P, Body]:
+            signature = inspect.signature(declared)
+            expected = _exotel_parameters(call) | set(call.arguments)
+            if (
+                call not in self.calls
+                or declared.__name__ != call.helper
+                or set(signature.parameters) != expected
+            ):
+                raise TypeError(
+                    f"{self.key}.{declared.__name__} does not declare {self.title}'s "
+                    f"{call.helper}: it must have that name and take exactly {sorted(expected)}"
+                )
+
+            @functools.wraps(declared)
+            def helper(*args: _P.args, **kwargs: _P.kwargs) -> Body:
+                # Called for its argument binding only: a wrong call fails as Python words it.
+                declared(*args, **kwargs)
+                given = signature.bind(*args, **kwargs)
+                given.apply_defaults()
+                values = dict(given.arguments)
+                if "phone_number" in values:
+                    values["numbers"] = [values.pop("phone_number")]
+                return self.render(
+                    call,
+                    trunk=values.pop("trunk", None),
+                    credential=values.pop("credential", None),
+                    numbers=values.pop("numbers", ()),
+                    transport=values.pop("transport", None),
+                    edge=values.pop("edge", None),
+                    args=values,
+                )
+
+            return helper
+
+        return implement
+
     def render(
         self,
         call: PlatformCall,
@@ -296,7 +370,7 @@ class PlatformProfile:
         edge: str | None = None,
         args: Mapping[str, Any] | None = None,
         after: Sequence[pulumi.Output[Any]] = (),
-    ) -> pulumi.Output[dict[str, Any]]:
+    ) -> Body:
         """The body of ``call`` as an Output; secret when it carries the password.
 
         Arguments are checked now (a bad transport or edge fails at `pulumi preview`); values
@@ -336,6 +410,20 @@ class PlatformProfile:
         return pulumi.Output.all(**inputs).apply(lambda resolved: call.build(_derive(resolved)))
 
 
+def _exotel_parameters(call: PlatformCall) -> set[str]:
+    """The Exotel parameters a helper of ``call`` declares: those its fields read, no others."""
+    needs = call.needs
+    declared = {
+        "trunk": bool(needs & (_EDGE_SOURCES | {Exotel.SIP_DOMAIN})),
+        "credential": bool(needs & {Exotel.USER_NAME, Exotel.PASSWORD}),
+        "phone_number": Exotel.NUMBER in needs,
+        "numbers": Exotel.NUMBERS in needs,
+        "transport": call.depends_on_transport,
+        "edge": bool(needs & _EDGE_SOURCES),
+    }
+    return {name for name, wanted in declared.items() if wanted}
+
+
 def _require(value: Any, name: str, call: PlatformCall) -> Any:
     if value is None:
         raise TypeError(f"{call.helper}: a {name} is required")
@@ -350,17 +438,26 @@ def _derive(resolved: Mapping[str, Any]) -> dict[str, Any]:
         host, _, port = values["edge"].rpartition(":")
         values["edge_host"], values["edge_port"] = host, int(port)
     if "numbers" in values:
-        values["numbers"] = [validate_e164(n, "phone_number") for n in values["numbers"]]
+        # Each already checked by `e164_output`.
         values["number"] = values["numbers"][0]
     return values
 
 
 def _number_output(number: Number) -> pulumi.Output[str]:
+    value = number if isinstance(number, (str, pulumi.Output)) else number.phone_number
+    return e164_output(value, "phone_number")
+
+
+def e164_output(number: pulumi.Input[str], name: str) -> pulumi.Output[str]:
+    """``number`` checked as E.164: a literal at once (so at preview), an Output once known."""
     if isinstance(number, str):
-        return pulumi.Output.from_input(validate_e164(number, "phone_number"))
-    if isinstance(number, pulumi.Output):
-        return cast("pulumi.Output[str]", number)
-    return number.phone_number
+        validate_e164(number, name)
+    return pulumi.Output.from_input(number).apply(lambda known: validate_e164(known, name))
+
+
+def never_returns_password(platform: str, then: str) -> str:
+    """The note for a platform that keeps the password write-only: what to do after a rotation."""
+    return f"{platform} never returns the password: after a rotation, {then}."
 
 
 # --- Transport, edge and destination rules. ---------------------------------------------------
@@ -410,7 +507,8 @@ def select_edge(trunk: TrunkLike, transport: Transport, edge: str | None) -> pul
     return trunk.edge_tls if transport == "tls" else trunk.edge_tcp
 
 
-_DEFAULT_PORTS: dict[str, int] = {"tcp": 5060, "tls": 5061}
+#: The SIP default ports, for a console value that gives none.
+SIP_DEFAULT_PORTS: dict[str, int] = {"tcp": 5060, "tls": 5061}
 
 
 def destination_from_console(value: object, name: str, transport: str | None = None) -> str:
@@ -456,5 +554,5 @@ def destination_from_console(value: object, name: str, transport: str | None = N
     chosen = given or transport or ("tls" if secure else "tcp")
     host, colon, port = hostport.rpartition(":")
     if not colon:
-        host, port = hostport, str(_DEFAULT_PORTS.get(chosen, 5060))
+        host, port = hostport, str(SIP_DEFAULT_PORTS.get(chosen, 5060))
     return validate_destination(f"{host}:{port};transport={chosen}", name)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Bolna: a SIP trunk that dials Exotel with digest auth, its numbers, and the inbound route.
 
 `sip_trunk` is the JSON body of `POST https://api.bolna.ai/sip-trunks/trunks`; `trunk_number`
@@ -7,12 +9,11 @@ Bolna publishes no Python SDK, so these shapes come from its API reference only.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 from ._common import (
     Arg,
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -23,6 +24,7 @@ from ._common import (
     PlatformProfile,
     Transport,
     TrunkLike,
+    never_returns_password,
 )
 
 __all__ = ["PROFILE", "inbound_destination", "sip_trunk", "trunk_number"]
@@ -57,12 +59,12 @@ PROFILE = PlatformProfile(
     notes=(
         "Bolna accepts inbound INVITEs only from the carrier IPs listed on its trunk: add "
         "Exotel's signalling IPs there.",
-        "Bolna never returns the password: after a rotation, PATCH the trunk with a new "
-        "`sip_trunk` body.",
+        never_returns_password("Bolna", "PATCH the trunk with a new `sip_trunk` body"),
     ),
 )
 
 
+@PROFILE.builds(_TRUNK)
 def sip_trunk(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -71,25 +73,15 @@ def sip_trunk(
     transport: Transport = "tls",
     edge: str | None = None,
     description: pulumi.Input[str] | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Body of Bolna's create-trunk call: Exotel's edge as gateway, digest auth (secret)."""
-    return PROFILE.render(
-        _TRUNK,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"name": name, "description": description},
-    )
 
 
-def trunk_number(
-    phone_number: Number, *, name: pulumi.Input[str] | None = None
-) -> pulumi.Output[dict[str, Any]]:
+@PROFILE.builds(_NUMBER)
+def trunk_number(phone_number: Number, *, name: pulumi.Input[str] | None = None) -> Body:
     """Body that adds an Exotel DID to the Bolna trunk."""
-    return PROFILE.render(_NUMBER, numbers=[phone_number], args={"name": name})
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:
     """``sip.bolna.ai:5060;transport=tcp`` (or ``:5061;transport=tls``) for Bolna agents."""
-    return PROFILE.inbound.destination(PROFILE.title, transport)
+    return PROFILE.inbound_destination(transport)

@@ -16,7 +16,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import PROFILES
-from ._common import Arg, Exotel, Field, Fixed, Format, PlatformCall, PlatformProfile
+from ._common import (
+    SIP_DEFAULT_PORTS,
+    Arg,
+    Exotel,
+    Field,
+    Fixed,
+    Format,
+    PlatformCall,
+    PlatformProfile,
+)
 
 __all__ = ["BEGIN_MARKER", "END_MARKER", "render_markdown"]
 
@@ -92,7 +101,7 @@ def _call(profile: PlatformProfile, call: PlatformCall) -> list[str]:
     secret = " The result is a secret Output." if call.carries_password else ""
     lines = [f"`{_signature(profile, call.helper)}` → {call.feeds}.{secret}", ""]
     defaults = _defaults(profile, call.helper)
-    if call.needs & {Exotel.EDGE, Exotel.EDGE_HOST, Exotel.EDGE_PORT, Exotel.TRANSPORT}:
+    if call.depends_on_transport:
         transports = ", ".join(
             f"`{t}`" + (" (default)" if defaults.get("transport") == t else "")
             for t in call.transports
@@ -144,8 +153,9 @@ def _inbound(profile: PlatformProfile) -> list[str]:
     if inbound.host is None:
         text = (
             f"Inbound: `{signature}` takes the **{inbound.console_label}** and returns it as "
-            "`host:port;transport=tls|tcp` (no port: 5061 for TLS, 5060 for TCP; a user part "
-            "or other URI parameters are an error)."
+            f"`host:port;transport=tls|tcp` (no port: {SIP_DEFAULT_PORTS['tls']} for TLS, "
+            f"{SIP_DEFAULT_PORTS['tcp']} for TCP; a user part or other URI parameters are an "
+            "error)."
         )
     else:
         rule = f" ({inbound.transport_rule})" if inbound.transport_rule else ""

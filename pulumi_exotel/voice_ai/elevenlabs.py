@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """ElevenLabs Agents: an Exotel DID as a `sip_trunk` phone number, and the inbound destination.
 
 `create_sip_trunk_phone_number` is the body of
@@ -8,12 +10,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import pulumi
 
 from ._common import (
     Arg,
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -24,6 +27,7 @@ from ._common import (
     PlatformProfile,
     Transport,
     TrunkLike,
+    never_returns_password,
 )
 
 __all__ = ["PROFILE", "create_sip_trunk_phone_number", "inbound_destination", "update_phone_number"]
@@ -62,19 +66,18 @@ PROFILE = PlatformProfile(
     key="elevenlabs",
     title="ElevenLabs",
     calls=(_CREATE, _UPDATE),
-    inbound=InboundTarget(
-        host="sip.rtc.elevenlabs.io",
-        ports={"tcp": 5060},
-        transport_rule="ElevenLabs' SIP host is documented for TCP on 5060 only",
+    inbound=InboundTarget.documented_only(
+        "sip.rtc.elevenlabs.io", "tcp", 5060, whose="ElevenLabs'"
     ),
     notes=(
         "`media_encryption` is `disabled`, `allowed` or `required`; left out, ElevenLabs "
         "uses its default.",
-        "ElevenLabs never returns the password: after a rotation, apply `update_phone_number`.",
+        never_returns_password("ElevenLabs", "apply `update_phone_number`"),
     ),
 )
 
 
+@PROFILE.builds(_CREATE)
 def create_sip_trunk_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -85,19 +88,11 @@ def create_sip_trunk_phone_number(
     edge: str | None = None,
     media_encryption: MediaEncryption | None = None,
     agent_id: pulumi.Input[str] | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Body that imports an Exotel DID into ElevenLabs with digest auth toward Exotel (secret)."""
-    return PROFILE.render(
-        _CREATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-        args={"label": label, "agent_id": agent_id, "media_encryption": media_encryption},
-    )
 
 
+@PROFILE.builds(_UPDATE)
 def update_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -105,18 +100,10 @@ def update_phone_number(
     transport: Transport = "tls",
     edge: str | None = None,
     media_encryption: MediaEncryption | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """`outbound_trunk_config` that moves an imported number to a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"media_encryption": media_encryption},
-    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:
     """``sip.rtc.elevenlabs.io:5060;transport=tcp``: where Exotel sends calls for ElevenLabs."""
-    return PROFILE.inbound.destination(PROFILE.title, transport)
+    return PROFILE.inbound_destination(transport)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """LiveKit SIP: an outbound trunk that dials out through Exotel, and the inbound destination.
 
 `outbound_trunk` is the `SIPOutboundTrunkInfo` for `LiveKitAPI.sip.create_outbound_trunk(
@@ -10,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import pulumi
 
 from ._common import (
     Arg,
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -64,6 +66,7 @@ PROFILE = PlatformProfile(
 )
 
 
+@PROFILE.builds(_OUTBOUND)
 def outbound_trunk(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -73,19 +76,11 @@ def outbound_trunk(
     transport: Transport = "tls",
     edge: str | None = None,
     metadata: pulumi.Input[str] | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """`SIPOutboundTrunkInfo` fields for a LiveKit trunk that sends calls to Exotel (secret)."""
-    return PROFILE.render(
-        _OUTBOUND,
-        trunk=trunk,
-        credential=credential,
-        numbers=numbers,
-        transport=transport,
-        edge=edge,
-        args={"name": name, "metadata": metadata},
-    )
 
 
+@PROFILE.builds(_UPDATE)
 def update_outbound_trunk_fields(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -93,16 +88,8 @@ def update_outbound_trunk_fields(
     *,
     transport: Transport = "tls",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Keyword arguments that point an existing LiveKit trunk at a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=numbers,
-        transport=transport,
-        edge=edge,
-    )
 
 
 _PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -120,4 +107,4 @@ def inbound_destination(project_id: str, transport: Transport = "tls") -> str:
             project_id,
             "must be the LiveKit project's SIP subdomain, as in sip:<project_id>.sip.livekit.cloud",
         )
-    return PROFILE.inbound.destination(PROFILE.title, transport, project_id=project)
+    return PROFILE.inbound_destination(transport, project_id=project)

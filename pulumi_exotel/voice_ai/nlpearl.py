@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """NLPearl.AI "Custom VoIP": the outbound values for its console, and the inbound destination.
 
 NLPearl's Outbound section sends SIP to the trunk's SIP domain (`{account_sid}.pstn.exotel.com`)
@@ -8,11 +10,8 @@ by the console's labels. The Inbound section shows a "SIP Domain" only after it 
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
-
 from ._common import (
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -53,11 +52,11 @@ PROFILE = PlatformProfile(
 )
 
 
+@PROFILE.builds(_OUTBOUND)
 def custom_voip_outbound(
     trunk: TrunkLike, credential: CredentialLike, phone_number: Number
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """The Custom VoIP outbound values for an Exotel DID (secret)."""
-    return PROFILE.render(_OUTBOUND, trunk=trunk, credential=credential, numbers=[phone_number])
 
 
 def inbound_destination(sip_domain: str, transport: Transport | None = None) -> str:

@@ -12,13 +12,10 @@ call from your webhook instead, unless your deployment has a fixed SIP host.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
-from pulumi_exotel.resources.validation import validate_e164
-
 from ._common import (
+    Body,
     CredentialLike,
     Field,
     Format,
@@ -30,6 +27,7 @@ from ._common import (
     TrunkLike,
     WhitelistedIpLike,
     destination_from_console,
+    e164_output,
 )
 
 __all__ = ["PROFILE", "inbound_destination", "start_dialout"]
@@ -65,22 +63,19 @@ def start_dialout(
     credential: CredentialLike | None = None,
     transport: Transport = "tls",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Daily dial-out settings that send a call to ``to`` through Exotel's edge.
 
     Resolves once ``whitelisted_ip`` exists, since Exotel rejects the call before that.
     """
     if credential is not None:
         raise InvalidInput("credential", type(credential).__name__, NO_DIGEST)
-    if isinstance(to, str):
-        validate_e164(to, "to")
-    callee = pulumi.Output.from_input(to).apply(lambda number: validate_e164(number, "to"))
     return PROFILE.render(
         _DIALOUT,
         trunk=trunk,
         transport=transport,
         edge=edge,
-        args={"to": callee},
+        args={"to": e164_output(to, "to")},
         after=[whitelisted_ip.ip],
     )
 

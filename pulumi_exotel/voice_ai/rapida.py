@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Rapida AI over SIP: the values for its SIP Trunk credential, and the inbound destination.
 
 Rapida is configured in its console (Integration → Tools → SIP Trunk, then a Phone deployment),
@@ -6,11 +8,8 @@ so `sip_trunk_credential` returns the values keyed by the console's labels.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
-
 from ._common import (
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -53,6 +52,7 @@ PROFILE = PlatformProfile(
 )
 
 
+@PROFILE.builds(_CREDENTIAL)
 def sip_trunk_credential(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -60,18 +60,10 @@ def sip_trunk_credential(
     *,
     transport: Transport = "tcp",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """The SIP Trunk credential values pointing Rapida at Exotel's TCP edge (secret)."""
-    return PROFILE.render(
-        _CREDENTIAL,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:
     """``sip-01.in.rapida.ai:5060;transport=tcp``: where Exotel sends calls for Rapida."""
-    return PROFILE.inbound.destination(PROFILE.title, transport)
+    return PROFILE.inbound_destination(transport)

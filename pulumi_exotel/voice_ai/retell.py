@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Retell AI custom telephony: import an Exotel DID, re-point it after a rotation, route inbound.
 
 `import_phone_number` is the keyword arguments of `Retell().phone_number.import_(**body)`;
@@ -14,6 +16,7 @@ import pulumi
 
 from ._common import (
     Arg,
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -23,18 +26,21 @@ from ._common import (
     PlatformProfile,
     Transport,
     TrunkLike,
+    never_returns_password,
 )
 
 __all__ = ["PROFILE", "import_phone_number", "inbound_destination", "update_phone_number"]
 
-_TRANSPORT = {"tls": "TLS", "tcp": "TCP"}
+_ROUTE = (
+    Field("phone_number", Exotel.NUMBER),
+    Field("termination_uri", Exotel.EDGE),
+    Field("transport", Exotel.TRANSPORT, {"tls": "TLS", "tcp": "TCP"}),
+)
 _IMPORT = PlatformCall(
     helper="import_phone_number",
     feeds="keyword arguments of `Retell().phone_number.import_`",
     fields=(
-        Field("phone_number", Exotel.NUMBER),
-        Field("termination_uri", Exotel.EDGE),
-        Field("transport", Exotel.TRANSPORT, _TRANSPORT),
+        *_ROUTE,
         Field("sip_trunk_auth_username", Exotel.USER_NAME),
         Field("sip_trunk_auth_password", Exotel.PASSWORD),
         Field("nickname", Arg("nickname")),
@@ -46,9 +52,7 @@ _UPDATE = PlatformCall(
     helper="update_phone_number",
     feeds="keyword arguments of `Retell().phone_number.update`",
     fields=(
-        Field("phone_number", Exotel.NUMBER),
-        Field("termination_uri", Exotel.EDGE),
-        Field("transport", Exotel.TRANSPORT, _TRANSPORT),
+        *_ROUTE,
         Field("auth_username", Exotel.USER_NAME),
         Field("auth_password", Exotel.PASSWORD),
     ),
@@ -58,21 +62,18 @@ PROFILE = PlatformProfile(
     key="retell",
     title="Retell AI",
     calls=(_IMPORT, _UPDATE),
-    inbound=InboundTarget(
-        host="sip.retellai.com",
-        ports={"tcp": 5060},
-        transport_rule="Retell's SIP host is documented for TCP on 5060 only",
-    ),
+    inbound=InboundTarget.documented_only("sip.retellai.com", "tcp", 5060, whose="Retell's"),
     notes=(
         "Retell 6.x binds agents as weighted lists: `inbound_agents` / `outbound_agents` "
         'are `[{"agent_id": ..., "weight": 1}]`.',
-        "Retell never returns the password: after a rotation, apply `update_phone_number`.",
+        never_returns_password("Retell", "apply `update_phone_number`"),
     ),
 )
 
 Agents = Sequence[Mapping[str, Any]]
 
 
+@PROFILE.builds(_IMPORT)
 def import_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -83,23 +84,11 @@ def import_phone_number(
     nickname: pulumi.Input[str] | None = None,
     inbound_agents: pulumi.Input[Agents] | None = None,
     outbound_agents: pulumi.Input[Agents] | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Arguments of Retell's import call for an Exotel DID reached through the edge (secret)."""
-    return PROFILE.render(
-        _IMPORT,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-        args={
-            "nickname": nickname,
-            "inbound_agents": inbound_agents,
-            "outbound_agents": outbound_agents,
-        },
-    )
 
 
+@PROFILE.builds(_UPDATE)
 def update_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -107,18 +96,10 @@ def update_phone_number(
     *,
     transport: Transport = "tls",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Arguments of Retell's update call that move a number to a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:
     """``sip.retellai.com:5060;transport=tcp``: where Exotel sends calls for Retell agents."""
-    return PROFILE.inbound.destination(PROFILE.title, transport)
+    return PROFILE.inbound_destination(transport)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Smallest AI (Atoms): the values for its "Import SIP" screen, and the inbound destination.
 
 Atoms is configured in its console, so `import_sip` returns the values keyed by the screen's
@@ -7,11 +9,8 @@ own labels. Atoms shows a tenant-specific "SIP Origination URL" only after the i
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
-
 from ._common import (
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -50,6 +49,7 @@ PROFILE = PlatformProfile(
 )
 
 
+@PROFILE.builds(_IMPORT)
 def import_sip(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -57,16 +57,8 @@ def import_sip(
     *,
     transport: Transport = "tls",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """The "Import SIP" values for an Exotel DID reached through the edge (secret)."""
-    return PROFILE.render(
-        _IMPORT,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
 
 
 def inbound_destination(sip_origination_url: str, transport: Transport | None = None) -> str:

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Vapi: a `byo-sip-trunk` credential dialling Exotel, its phone number, and the inbound route.
 
 Vapi's Python SDK has no client for the credential call: `byo_sip_trunk_credential` is the JSON
@@ -10,12 +12,11 @@ Vapi has no TCP and the Exotel edge has no UDP, so the two meet over TLS only, b
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 from ._common import (
     Arg,
+    Body,
     CredentialLike,
     Exotel,
     Field,
@@ -72,6 +73,7 @@ PROFILE = PlatformProfile(
 )
 
 
+@PROFILE.builds(_CREDENTIAL)
 def byo_sip_trunk_credential(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -79,33 +81,21 @@ def byo_sip_trunk_credential(
     name: pulumi.Input[str] | None = None,
     transport: Transport = "tls",
     edge: str | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Body of Vapi's credential call: Exotel's TLS edge as gateway, digest auth (secret)."""
-    return PROFILE.render(
-        _CREDENTIAL,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"name": name},
-    )
 
 
+@PROFILE.builds(_PHONE_NUMBER)
 def byo_phone_number(
     phone_number: Number,
     *,
     credential_id: pulumi.Input[str],
     name: pulumi.Input[str] | None = None,
     assistant_id: pulumi.Input[str] | None = None,
-) -> pulumi.Output[dict[str, Any]]:
+) -> Body:
     """Body of Vapi's phone-number call for an Exotel DID on the `byo-sip-trunk` credential."""
-    return PROFILE.render(
-        _PHONE_NUMBER,
-        numbers=[phone_number],
-        args={"credential_id": credential_id, "name": name, "assistant_id": assistant_id},
-    )
 
 
 def inbound_destination(transport: Transport = "tls") -> str:
     """``sip.vapi.ai:5061;transport=tls``: where Exotel sends calls for Vapi assistants."""
-    return PROFILE.inbound.destination(PROFILE.title, transport)
+    return PROFILE.inbound_destination(transport)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Vocallabs (Superflow B2B API): the `did` for `createSIPCall`, and an inbound destination.
 
 Vocallabs is API-first: `POST https://api.superflow.run/b2b/vocallabs/createSIPCall` takes the
@@ -8,12 +10,11 @@ only once Vocallabs gives you a SIP target: `inbound_destination` takes it as in
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 from ._common import (
     Arg,
+    Body,
     Exotel,
     Field,
     InboundTarget,
@@ -46,11 +47,9 @@ PROFILE = PlatformProfile(
 )
 
 
-def create_sip_call(
-    phone_number: Number, *, to: pulumi.Input[str] | None = None
-) -> pulumi.Output[dict[str, Any]]:
+@PROFILE.builds(_CALL)
+def create_sip_call(phone_number: Number, *, to: pulumi.Input[str] | None = None) -> Body:
     """The `did` (and optionally the callee) of a Vocallabs `createSIPCall` request."""
-    return PROFILE.render(_CALL, numbers=[phone_number], args={"to": to})
 
 
 def inbound_destination(sip_target: str, transport: Transport | None = None) -> str:
