@@ -46,8 +46,11 @@ class DestinationUrisMixin(ClientBase):
             raise ApiError(200, None, "Exotel answered without the object", "POST destination-uris")
         return items[0]
 
-    def list_destination_uris(self, trunk_sid: str) -> list[DestinationUri]:
-        return self._core.list_all(_path(trunk_sid), DestinationUri)
+    def list_destination_uris(
+        self, trunk_sid: str, *, max_age: float = 0.0
+    ) -> list[DestinationUri]:
+        """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
+        return self._core.list_all(_path(trunk_sid), DestinationUri, max_age=max_age)
 
     def find_destination_uri(self, trunk_sid: str, destination: str) -> DestinationUri | None:
         """The entry whose destination matches, ignoring a ``sip:`` prefix and case."""

@@ -51,11 +51,19 @@ class DigestCredentialsMixin(ClientBase):
         )
 
     def list_digest_credentials(
-        self, trunk_sid: str, *, credential_id: str | None = None, page_size: int = PAGE_SIZE
+        self,
+        trunk_sid: str,
+        *,
+        credential_id: str | None = None,
+        page_size: int = PAGE_SIZE,
+        max_age: float = 0.0,
     ) -> list[DigestCredential]:
-        """``GET …/credentials``, every page; ``credential_id`` narrows it with ``?id=``."""
+        """``GET …/credentials``, every page; ``credential_id`` narrows it with ``?id=``;
+        ``max_age`` > 0 shares a recent listing (``listings``)."""
         params = {"id": credential_id} if credential_id else None
-        found = self._core.list_all(_path(trunk_sid), DigestCredential, params, page_size=page_size)
+        found = self._core.list_all(
+            _path(trunk_sid), DigestCredential, params, page_size=page_size, max_age=max_age
+        )
         if credential_id:
             found = [c for c in found if c.id == credential_id]
         return found

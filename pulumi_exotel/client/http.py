@@ -57,6 +57,7 @@ from pulumi_exotel.client.errors import (
     item_error,
 )
 from pulumi_exotel.client.limits import RequestLimiter
+from pulumi_exotel.client.listings import SharedListings
 from pulumi_exotel.client.models import RequestBody
 from pulumi_exotel.config import ExotelSettings
 
@@ -181,6 +182,7 @@ class HttpCore:
             transport=transport,
             follow_redirects=False,
         )
+        self.listings = SharedListings()
 
     def __repr__(self) -> str:
         return f"HttpCore({self.api_root!r})"
@@ -195,6 +197,18 @@ class HttpCore:
     # --- one attempt ------------------------------------------------------------------------
 
     def _attempt(
+        self, method: str, path: str, params: Params | None, body: RequestBody | None
+    ) -> JsonBody:
+        if method == "GET":
+            return self._send(method, path, params, body)
+        # A write makes every shared listing stale, including one fetched while it ran.
+        self.listings.invalidate()
+        try:
+            return self._send(method, path, params, body)
+        finally:
+            self.listings.invalidate()
+
+    def _send(
         self, method: str, path: str, params: Params | None, body: RequestBody | None
     ) -> JsonBody:
         secrets = self._secrets + tuple(body.secrets() if body is not None else ())
@@ -431,9 +445,24 @@ class HttpCore:
         *,
         page_size: int = PAGE_SIZE,
         max_items: int = MAX_LIST_ITEMS,
+        max_age: float = 0.0,
     ) -> list[ModelT]:
         """Every item of a listing, paging by ``offset``/``page_size`` until
-        ``next_page_uri`` is null."""
+        ``next_page_uri`` is null. With ``max_age`` > 0 a listing fetched at most that many
+        seconds ago (and after this client's last write) is shared (see ``listings``)."""
+        key = (path, tuple(sorted((params or {}).items())), model.__name__, page_size)
+        return self.listings.get(
+            key, max_age, lambda: self._list_pages(path, model, params, page_size, max_items)
+        )
+
+    def _list_pages(
+        self,
+        path: str,
+        model: type[ModelT],
+        params: Params | None,
+        page_size: int,
+        max_items: int,
+    ) -> list[ModelT]:
         found: list[ModelT] = []
         offset = 0
         while True:

@@ -31,8 +31,9 @@ class PhoneMappingsMixin(ClientBase):
             lambda: self.find_phone_mapping(trunk_sid, phone_number),
         )
 
-    def list_phone_mappings(self, trunk_sid: str) -> list[PhoneMapping]:
-        return self._core.list_all(_path(trunk_sid), PhoneMapping)
+    def list_phone_mappings(self, trunk_sid: str, *, max_age: float = 0.0) -> list[PhoneMapping]:
+        """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
+        return self._core.list_all(_path(trunk_sid), PhoneMapping, max_age=max_age)
 
     def find_phone_mapping(self, trunk_sid: str, phone_number: str) -> PhoneMapping | None:
         mappings = self.list_phone_mappings(trunk_sid)

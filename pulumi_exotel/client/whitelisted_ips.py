@@ -24,8 +24,9 @@ class WhitelistedIpsMixin(ClientBase):
             lambda: self.find_whitelisted_ip(trunk_sid, ip),
         )
 
-    def list_whitelisted_ips(self, trunk_sid: str) -> list[WhitelistedIp]:
-        return self._core.list_all(_path(trunk_sid), WhitelistedIp)
+    def list_whitelisted_ips(self, trunk_sid: str, *, max_age: float = 0.0) -> list[WhitelistedIp]:
+        """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
+        return self._core.list_all(_path(trunk_sid), WhitelistedIp, max_age=max_age)
 
     def find_whitelisted_ip(self, trunk_sid: str, ip: str) -> WhitelistedIp | None:
         entries = self.list_whitelisted_ips(trunk_sid)
