@@ -1,4 +1,4 @@
-"""What the five Exotel providers share: settings, the client, field rules, errors, not-found.
+"""What the five Exotel resources share: settings, the client, field rules, errors, not-found.
 
 A provider object is dill-pickled into the state of every resource and unpickled in the
 dynamic-provider process, so it holds nothing on ``self``. Per process there is:
@@ -11,6 +11,11 @@ Each provider declares its inputs as a table of :class:`Field` (rule, default, a
 does: update in place, replace, or nothing), so ``check`` and ``diff`` are written once here and
 stay local: they never build a client or make a request.
 
+The four objects that live under a trunk (phone mappings, digest credentials, ACL entries,
+destinations) share their id form ``trunk_sid/child_id`` and the read, delete and adopt-or-create
+flow: :class:`TrunkChildProvider` writes those once. :class:`ExotelResource` is the base of the
+five resource classes users write in their programs.
+
 Errors raised from provider methods reach the user as the CLI's error text; they are
 :class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
 do, and never a secret value.
@@ -22,8 +27,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -31,6 +37,7 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
+    Resource,
     ResourceProvider,
     UpdateResult,
 )
@@ -50,8 +57,11 @@ from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
 __all__ = [
     "ExotelProvider",
     "ExotelProviderError",
+    "ExotelResource",
     "Field",
     "Props",
+    "TrunkChildProvider",
+    "bool_failures",
     "by_id",
     "child_id",
     "configure_stack",
@@ -59,6 +69,11 @@ __all__ = [
     "get_client",
     "is_unknown",
 ]
+
+#: Reads in one provider process share a trunk's child listing when it is at most this many
+#: seconds old (Exotel has no GET of one child): a refresh of N children costs one listing per
+#: trunk and kind instead of N. Writes through the client always invalidate it.
+READ_MAX_AGE = 5.0
 
 Props = dict[str, Any]
 OnChange = Literal["update", "replace", "none"]
@@ -98,6 +113,14 @@ def get_client(settings: ExotelSettings) -> ExotelClient:
 def is_unknown(value: object) -> bool:
     """True for a value Pulumi does not know yet (a preview of an output of another resource)."""
     return isinstance(value, Unknown)
+
+
+def bool_failures(props: Props, name: str) -> list[CheckFailure]:
+    """The check failure of a flag input (``adopt``...) that is set, known, and not a bool."""
+    value = props.get(name)
+    if value is None or isinstance(value, bool) or is_unknown(value):
+        return []
+    return [CheckFailure(name, str(InvalidInput(name, value, "must be a bool")))]
 
 
 class ExotelProviderError(Exception):
@@ -170,9 +193,7 @@ class ExotelProvider(ResourceProvider):
                     inputs[name] = spec.validate(value, name)
                 except InvalidInput as exc:
                     failures.append(CheckFailure(name, str(exc)))
-        adopt = news.get("adopt")
-        if adopt is not None and not isinstance(adopt, bool) and not is_unknown(adopt):
-            failures.append(CheckFailure("adopt", f"adopt {adopt!r} is invalid: must be a bool"))
+        failures.extend(bool_failures(news, "adopt"))
         if not failures:
             failures.extend(self._check_together(inputs))
         return CheckResult(inputs, failures)
@@ -265,13 +286,6 @@ class ExotelProvider(ResourceProvider):
     def _delete(self, id_: str, props: Props) -> None:
         raise NotImplementedError
 
-    def _parse_id(self, id_: str) -> tuple[str, str]:
-        """``(trunk_sid, child_id)`` of a child resource's id, or a user-facing error."""
-        try:
-            return parse_child_id(id_, self.resource_class, self.id_field)
-        except ValueError as exc:
-            raise ExotelProviderError(str(exc)) from None
-
     def _inputs_from(self, outs: Props) -> Props:
         """Inputs to store after a refresh: the input fields as they are now in Exotel."""
         keys = (*self.fields, *self.create_only)
@@ -338,6 +352,79 @@ class _HasId(Protocol):
 ChildT = TypeVar("ChildT", bound=_HasId)
 
 
+class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
+    """Base of the providers of objects under a trunk, whose Pulumi id is ``trunk_sid/child_id``.
+
+    Read, delete and the adopt-or-create flow are written here once; subclasses give the client
+    calls as hooks. A digest credential keeps its own create (a generated user name and
+    password, the realm, the check at the SIP edge) and uses the rest.
+    """
+
+    #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
+    #: to adopt it). Where it appends a repeat instead, create must look for it first.
+    looks_before_posting: ClassVar[bool] = False
+
+    def _create(self, props: Props) -> tuple[str, Props]:
+        client = self.client
+        adopt = bool(props.get("adopt"))
+        found = self._find(client, props) if adopt or self.looks_before_posting else None
+        if found is None:
+            made = self._post(client, props)
+        elif adopt:
+            made = self._take_over(client, found, props)
+        else:  # found without adopt: only where Exotel would append a repeat
+            raise self._exists_error(self._describe(props))
+        return child_id(props["trunk_sid"], made.id), self._outputs(props, made)
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        trunk_sid, object_id = self._parse_id(id_)
+        found = self._get(self.client, trunk_sid, object_id, READ_MAX_AGE)
+        return None if found is None else self._outputs({**props, "trunk_sid": trunk_sid}, found)
+
+    def _delete(self, id_: str, props: Props) -> None:
+        trunk_sid, object_id = self._parse_id(id_)
+        self._remove(self.client, trunk_sid, object_id)
+
+    def _parse_id(self, id_: str) -> tuple[str, str]:
+        """``(trunk_sid, child_id)`` of this resource's id, or a user-facing error."""
+        try:
+            return parse_child_id(id_, self.resource_class, self.id_field)
+        except ValueError as exc:
+            raise ExotelProviderError(str(exc)) from None
+
+    # --- hooks -----------------------------------------------------------------------------
+
+    def _describe(self, props: Props) -> str:
+        """The object named by its natural key, for messages (``IP 44.248.146.11 on ...``)."""
+        raise NotImplementedError
+
+    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
+        """The existing object with the natural key of ``props``, if any."""
+        raise NotImplementedError
+
+    def _post(self, client: ExotelClient, props: Props) -> ChildT:
+        """A new object as ``props`` ask; a 1008 becomes the error that says how to adopt."""
+        raise NotImplementedError
+
+    def _take_over(self, client: ExotelClient, found: ChildT, props: Props) -> ChildT:
+        """Adopt ``found``: bring it in line with ``props``, or refuse what cannot change."""
+        raise NotImplementedError
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> ChildT | None:
+        """The object as Exotel has it (from a listing at most ``max_age`` s old, shared with
+        the other reads of this refresh); None (or ``NotFound``) when it is gone."""
+        raise NotImplementedError
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        raise NotImplementedError
+
+    def _outputs(self, inputs: Props, obj: ChildT) -> Props:
+        """The resource's outputs: ``inputs`` with what Exotel says about the object."""
+        raise NotImplementedError
+
+
 def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
     """The child with Exotel id ``object_id`` from a listing (there is no GET by id)."""
     return next((c for c in children if c.id == object_id), None)
@@ -346,3 +433,18 @@ def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
 def child_id(trunk_sid: str, object_id: str) -> str:
     """A child resource's Pulumi id: ``trunk_sid/child_id``."""
     return f"{trunk_sid}/{object_id}"
+
+
+class ExotelResource(Resource):
+    """Base of the five resource classes: the outputs every one of them has.
+
+    A resource sends each of its outputs to the engine as None beside its inputs: Pulumi makes
+    attributes of a resource only for the names among the props it sends.
+    """
+
+    date_created: pulumi.Output[str]
+    """When Exotel created the object (ISO-8601 UTC)."""
+    date_updated: pulumi.Output[str]
+    """When Exotel last changed the object (ISO-8601 UTC)."""
+    adopt: pulumi.Output[bool]
+    """Whether creation took over an existing object with the same natural key."""

@@ -15,18 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 
 from pulumi_exotel.client import ApiError, ExotelClient
 from pulumi_exotel.client.models import DestinationUri as DestinationObject
 from pulumi_exotel.client.models import normalize_destination
 from pulumi_exotel.resources.base import (
-    ExotelProvider,
     ExotelProviderError,
+    ExotelResource,
     Field,
     Props,
+    TrunkChildProvider,
     by_id,
-    child_id,
     is_unknown,
 )
 from pulumi_exotel.resources.validation import (
@@ -38,7 +38,7 @@ from pulumi_exotel.resources.validation import (
     validate_trunk_sid,
     validate_weight,
 )
-from pulumi_exotel.resources.whitelisted_ip import WhitelistedIp
+from pulumi_exotel.resources.whitelisted_ip import WhitelistedIp, WhitelistedIpProvider
 
 __all__ = ["DestinationUri", "DestinationUriProvider"]
 
@@ -51,13 +51,14 @@ def _canonical(value: Any) -> Any:
     return normalize_destination(value) if isinstance(value, str) else value
 
 
-class DestinationUriProvider(ExotelProvider):
+class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     """Create, read, update and delete one inbound destination of a trunk."""
 
     kind = "destination uri"
     resource_class = "DestinationUri"
     id_field = "destination_id"
     create_only = ("adopt", "whitelisted_ip")
+    looks_before_posting = True  # Exotel appends a repeated destination instead of refusing it
     fields = {
         "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
         "destination": Field(validate_destination, "replace", required=True, canonical=_canonical),
@@ -70,7 +71,9 @@ class DestinationUriProvider(ExotelProvider):
         if acl is None or is_unknown(acl):
             return []
         try:
-            acl_trunk, _ = parse_child_id(str(acl), "WhitelistedIp", "acl_id")
+            acl_trunk, _ = parse_child_id(
+                str(acl), WhitelistedIpProvider.resource_class, WhitelistedIpProvider.id_field
+            )
         except ValueError as exc:
             return [CheckFailure("whitelisted_ip", f"whitelisted_ip: {exc}")]
         trunk_sid = inputs.get("trunk_sid")
@@ -84,26 +87,6 @@ class DestinationUriProvider(ExotelProvider):
             ]
         return []
 
-    def _create(self, props: Props) -> tuple[str, Props]:
-        client = self.client
-        trunk_sid, destination = props["trunk_sid"], props["destination"]
-        existing = client.find_destination_uri(trunk_sid, destination)
-        if existing is not None and not props.get("adopt"):
-            raise self._exists_error(f"Destination {destination!r} on trunk {trunk_sid}")
-        if existing is not None:
-            entry = self._set_routing(client, trunk_sid, existing, props)
-        else:
-            entry = self._post(client, trunk_sid, destination)
-            with self._undo_on_error(lambda: client.delete_destination_uri(trunk_sid, entry.id)):
-                entry = self._set_routing(client, trunk_sid, entry, props)
-        return child_id(trunk_sid, entry.id), self._outputs(props, entry)
-
-    def _read(self, id_: str, props: Props) -> Props | None:
-        trunk_sid, destination_id = self._parse_id(id_)
-        client = self.client
-        entry = by_id(client.list_destination_uris(trunk_sid), destination_id)
-        return None if entry is None else self._outputs({**props, "trunk_sid": trunk_sid}, entry)
-
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         trunk_sid, destination_id = self._parse_id(id_)
         entry = self.client.update_destination_uri(
@@ -111,16 +94,18 @@ class DestinationUriProvider(ExotelProvider):
         )
         return self._outputs(news, entry)
 
-    def _delete(self, id_: str, props: Props) -> None:
-        trunk_sid, destination_id = self._parse_id(id_)
-        self.client.delete_destination_uri(trunk_sid, destination_id)
+    # --- hooks of the shared create / read / delete ----------------------------------------
 
-    # --- helpers ---------------------------------------------------------------------------
+    def _describe(self, props: Props) -> str:
+        return f"Destination {props['destination']!r} on trunk {props['trunk_sid']}"
 
-    @staticmethod
-    def _post(client: ExotelClient, trunk_sid: str, destination: str) -> DestinationObject:
+    def _find(self, client: ExotelClient, props: Props) -> DestinationObject | None:
+        return client.find_destination_uri(props["trunk_sid"], props["destination"])
+
+    def _post(self, client: ExotelClient, props: Props) -> DestinationObject:
+        trunk_sid, destination = props["trunk_sid"], props["destination"]
         try:
-            return client.create_destination_uri(trunk_sid, destination)
+            entry = client.create_destination_uri(trunk_sid, destination)
         except ApiError as exc:
             if "not whitelisted" not in f"{exc.message} {exc.description}".lower():
                 raise
@@ -131,6 +116,35 @@ class DestinationUriProvider(ExotelProvider):
                 f'trunk_sid=<the trunk>.trunk_sid, ip="{host}") and pass it to this '
                 "DestinationUri as whitelisted_ip=<that resource>, so Pulumi creates it first."
             ) from None
+        with self._undo_on_error(lambda: client.delete_destination_uri(trunk_sid, entry.id)):
+            return self._set_routing(client, trunk_sid, entry, props)
+
+    def _take_over(
+        self, client: ExotelClient, found: DestinationObject, props: Props
+    ) -> DestinationObject:
+        return self._set_routing(client, props["trunk_sid"], found, props)
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> DestinationObject | None:
+        return by_id(client.list_destination_uris(trunk_sid, max_age=max_age), object_id)
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        client.delete_destination_uri(trunk_sid, object_id)
+
+    def _outputs(self, inputs: Props, entry: DestinationObject) -> Props:
+        return {
+            **inputs,
+            "destination": entry.normalized,
+            "priority": entry.priority,
+            "weight": entry.weight,
+            "destination_id": entry.id,
+            "type": entry.type,
+            "date_created": entry.date_created,
+            "date_updated": entry.date_updated,
+        }
+
+    # --- helpers ---------------------------------------------------------------------------
 
     @staticmethod
     def _set_routing(
@@ -143,21 +157,8 @@ class DestinationUriProvider(ExotelProvider):
             return entry
         return client.update_destination_uri(trunk_sid, entry.id, priority=priority, weight=weight)
 
-    @staticmethod
-    def _outputs(inputs: Props, entry: DestinationObject) -> Props:
-        return {
-            **inputs,
-            "destination": entry.normalized,
-            "priority": entry.priority,
-            "weight": entry.weight,
-            "destination_id": entry.id,
-            "type": entry.type,
-            "date_created": entry.date_created,
-            "date_updated": entry.date_updated,
-        }
 
-
-class DestinationUri(Resource, module="exotel", name="DestinationUri"):
+class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):
     """Where Exotel sends the trunk's inbound calls, e.g. ``sip.example.com:5061;transport=tls``.
 
     Changing ``priority`` or ``weight`` updates the entry in place; changing ``trunk_sid`` or
@@ -180,12 +181,6 @@ class DestinationUri(Resource, module="exotel", name="DestinationUri"):
     """Exotel's id of the destination (digits, as a string)."""
     type: pulumi.Output[str]
     """Exotel's classification of the destination, e.g. ``public``."""
-    date_created: pulumi.Output[str]
-    """When Exotel created the destination (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the destination (ISO-8601 UTC)."""
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing equal destination."""
 
     def __init__(
         self,

@@ -23,16 +23,19 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import DigestCredential as CredentialObject
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
-    ExotelProvider,
     ExotelProviderError,
+    ExotelResource,
     Field,
     Props,
+    TrunkChildProvider,
+    bool_failures,
+    by_id,
     child_id,
     current_settings,
     get_client,
@@ -75,7 +78,7 @@ def _or_empty_map(value: Any) -> Any:
     return value or {}
 
 
-class DigestCredentialProvider(ExotelProvider):
+class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     """Create, read, update and delete one digest credential."""
 
     kind = "digest credential"
@@ -115,13 +118,7 @@ class DigestCredentialProvider(ExotelProvider):
                     "password, so give the password to set on the adopted credential",
                 )
             )
-        verify = inputs.get("verify_at_edge")
-        if verify is not None and not isinstance(verify, bool) and not is_unknown(verify):
-            failures.append(
-                CheckFailure(
-                    "verify_at_edge", f"verify_at_edge {verify!r} is invalid: must be a bool"
-                )
-            )
+        failures.extend(bool_failures(inputs, "verify_at_edge"))
         return failures
 
     def _diff_more(self, olds: Props, news: Props) -> tuple[list[str], list[str]]:
@@ -139,6 +136,8 @@ class DigestCredentialProvider(ExotelProvider):
     # --- lifecycle ---------------------------------------------------------------------------
 
     def _create(self, props: Props) -> tuple[str, Props]:
+        # Not the shared flow: the user name and password may be generated, the realm is the
+        # trunk's domain, and a new credential may have to pass the SIP edge first.
         settings = current_settings()
         client = get_client(settings)
         trunk_sid = props["trunk_sid"]
@@ -152,7 +151,7 @@ class DigestCredentialProvider(ExotelProvider):
         if props.get("adopt") and props.get("user_name"):
             existing = client.find_digest_credential(trunk_sid, user_name)
         if existing is not None:
-            credential = self._take_over(client, trunk_sid, existing, password, friendly_name)
+            credential = self._claim(client, trunk_sid, existing, password, friendly_name)
         else:
             try:
                 credential = client.create_digest_credential(
@@ -172,19 +171,8 @@ class DigestCredentialProvider(ExotelProvider):
                 )
             with guard:
                 self._verify_at_edge(settings, realm, user_name, password)
-        outs = self._outputs(props, credential, password, realm)
+        outs = self._outputs({**props, "password": password, "sip_realm": realm}, credential)
         return child_id(trunk_sid, credential.id), outs
-
-    def _read(self, id_: str, props: Props) -> Props | None:
-        trunk_sid, credential_id = self._parse_id(id_)
-        credential = self.client.get_digest_credential(trunk_sid, credential_id)
-        # Exotel never returns the password: what state holds is the best knowledge there is.
-        return self._outputs(
-            {**props, "trunk_sid": trunk_sid},
-            credential,
-            props.get("password"),
-            props.get("sip_realm"),
-        )
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         trunk_sid, credential_id = self._parse_id(id_)
@@ -200,11 +188,9 @@ class DigestCredentialProvider(ExotelProvider):
             if changes
             else CredentialObject.model_validate({**olds, "id": credential_id})
         )
-        return self._outputs(news, credential, password, olds.get("sip_realm"))
-
-    def _delete(self, id_: str, props: Props) -> None:
-        trunk_sid, credential_id = self._parse_id(id_)
-        self.client.delete_digest_credential(trunk_sid, credential_id)
+        return self._outputs(
+            {**news, "password": password, "sip_realm": olds.get("sip_realm")}, credential
+        )
 
     def _inputs_from(self, outs: Props) -> Props:
         inputs = super()._inputs_from(outs)
@@ -215,10 +201,35 @@ class DigestCredentialProvider(ExotelProvider):
             inputs.pop("user_name", None)  # generated, not given
         return inputs
 
+    # --- hooks of the shared read / delete ------------------------------------------------
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> CredentialObject | None:
+        return by_id(client.list_digest_credentials(trunk_sid, max_age=max_age), object_id)
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        client.delete_digest_credential(trunk_sid, object_id)
+
+    def _outputs(self, inputs: Props, credential: CredentialObject) -> Props:
+        # Exotel never returns the password or the realm: ``inputs`` carry them (what create
+        # made, or on read what state holds, the best knowledge there is).
+        return {
+            **inputs,
+            "trunk_sid": credential.trunk_sid or inputs.get("trunk_sid"),
+            "user_name": credential.user_name,
+            "password": inputs.get("password"),
+            "friendly_name": credential.friendly_name,
+            "credential_id": credential.id,
+            "sip_realm": inputs.get("sip_realm"),
+            "date_created": credential.date_created,
+            "date_updated": credential.date_updated,
+        }
+
     # --- helpers -----------------------------------------------------------------------------
 
     @staticmethod
-    def _take_over(
+    def _claim(
         client: ExotelClient,
         trunk_sid: str,
         existing: CredentialObject,
@@ -256,24 +267,8 @@ class DigestCredentialProvider(ExotelProvider):
                 "or set verify_at_edge=False to skip the check."
             )
 
-    @staticmethod
-    def _outputs(
-        inputs: Props, credential: CredentialObject, password: str | None, realm: str | None
-    ) -> Props:
-        return {
-            **inputs,
-            "trunk_sid": credential.trunk_sid or inputs.get("trunk_sid"),
-            "user_name": credential.user_name,
-            "password": password,
-            "friendly_name": credential.friendly_name,
-            "credential_id": credential.id,
-            "sip_realm": realm,
-            "date_created": credential.date_created,
-            "date_updated": credential.date_updated,
-        }
 
-
-class DigestCredential(Resource, module="exotel", name="DigestCredential"):
+class DigestCredential(ExotelResource, module="exotel", name="DigestCredential"):
     """A SIP digest credential (user name and password) on a trunk.
 
     Changing ``friendly_name``, or ``password`` for a fixed ``user_name``, updates it in place;
@@ -299,14 +294,8 @@ class DigestCredential(Resource, module="exotel", name="DigestCredential"):
     """Exotel's id of the credential (digits, as a string)."""
     sip_realm: pulumi.Output[str]
     """Digest realm: the trunk's domain, ``{account_sid}.pstn.exotel.com``."""
-    date_created: pulumi.Output[str]
-    """When Exotel created the credential (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the credential (ISO-8601 UTC)."""
     verify_at_edge: pulumi.Output[bool]
     """Whether creation proved the credential with a REGISTER at the SIP edge over TLS."""
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing credential with the same user name."""
 
     def __init__(
         self,

@@ -10,17 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_exotel.client import Duplicate
+from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import PhoneMapping as MappingObject
 from pulumi_exotel.resources.base import (
-    ExotelProvider,
     ExotelProviderError,
+    ExotelResource,
     Field,
     Props,
+    TrunkChildProvider,
     by_id,
-    child_id,
 )
 from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
 
@@ -35,7 +34,7 @@ def _mode(value: Any) -> Any:
     return value or DEFAULT_MODE
 
 
-class PhoneMappingProvider(ExotelProvider):
+class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     """Create, read, update and delete one DID-to-trunk mapping."""
 
     kind = "phone mapping"
@@ -50,40 +49,6 @@ class PhoneMappingProvider(ExotelProvider):
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:
         return bool(olds.get("phone_number") == news.get("phone_number"))
 
-    def _create(self, props: Props) -> tuple[str, Props]:
-        client = self.client
-        trunk_sid, number = props["trunk_sid"], props["phone_number"]
-        mode = _mode(props.get("mode"))
-        existing = client.find_phone_mapping(trunk_sid, number) if props.get("adopt") else None
-        if existing is not None:
-            mapping = existing
-            if mapping.mode != mode:
-                mapping = client.update_phone_mapping(
-                    trunk_sid, mapping.id, phone_number=number, mode=mode
-                )
-        else:
-            try:
-                mapping = client.create_phone_mapping(trunk_sid, number, mode)
-            except Duplicate as exc:
-                if props.get("adopt"):
-                    raise ExotelProviderError(
-                        f"Cannot adopt phone number {number}: it is mapped to another trunk, not "
-                        f"{trunk_sid} ({exc}). Unmap it there first, or point trunk_sid at that "
-                        "trunk."
-                    ) from None
-                raise self._exists_error(
-                    f"A mapping of phone number {number} (on this or another trunk)", exc
-                ) from None
-        return child_id(trunk_sid, mapping.id), self._outputs(props, mapping)
-
-    def _read(self, id_: str, props: Props) -> Props | None:
-        trunk_sid, mapping_id = self._parse_id(id_)
-        client = self.client
-        mapping = by_id(client.list_phone_mappings(trunk_sid), mapping_id)
-        return (
-            None if mapping is None else self._outputs({**props, "trunk_sid": trunk_sid}, mapping)
-        )
-
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         trunk_sid, mapping_id = self._parse_id(id_)
         mapping = self.client.update_phone_mapping(
@@ -91,12 +56,44 @@ class PhoneMappingProvider(ExotelProvider):
         )
         return self._outputs(news, mapping)
 
-    def _delete(self, id_: str, props: Props) -> None:
-        trunk_sid, mapping_id = self._parse_id(id_)
-        self.client.delete_phone_mapping(trunk_sid, mapping_id)
+    # --- hooks of the shared create / read / delete ----------------------------------------
 
-    @staticmethod
-    def _outputs(inputs: Props, mapping: MappingObject) -> Props:
+    def _describe(self, props: Props) -> str:
+        return f"A mapping of phone number {props['phone_number']} (on this or another trunk)"
+
+    def _find(self, client: ExotelClient, props: Props) -> MappingObject | None:
+        return client.find_phone_mapping(props["trunk_sid"], props["phone_number"])
+
+    def _post(self, client: ExotelClient, props: Props) -> MappingObject:
+        trunk_sid, number = props["trunk_sid"], props["phone_number"]
+        try:
+            return client.create_phone_mapping(trunk_sid, number, _mode(props.get("mode")))
+        except Duplicate as exc:
+            if props.get("adopt"):  # then it was not found on this trunk
+                raise ExotelProviderError(
+                    f"Cannot adopt phone number {number}: it is mapped to another trunk, not "
+                    f"{trunk_sid} ({exc}). Unmap it there first, or point trunk_sid at that "
+                    "trunk."
+                ) from None
+            raise self._exists_error(self._describe(props), exc) from None
+
+    def _take_over(self, client: ExotelClient, found: MappingObject, props: Props) -> MappingObject:
+        mode = _mode(props.get("mode"))
+        if found.mode == mode:
+            return found
+        return client.update_phone_mapping(
+            props["trunk_sid"], found.id, phone_number=props["phone_number"], mode=mode
+        )
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> MappingObject | None:
+        return by_id(client.list_phone_mappings(trunk_sid, max_age=max_age), object_id)
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        client.delete_phone_mapping(trunk_sid, object_id)
+
+    def _outputs(self, inputs: Props, mapping: MappingObject) -> Props:
         return {
             **inputs,
             "phone_number": mapping.phone_number,
@@ -107,7 +104,7 @@ class PhoneMappingProvider(ExotelProvider):
         }
 
 
-class PhoneMapping(Resource, module="exotel", name="PhoneMapping"):
+class PhoneMapping(ExotelResource, module="exotel", name="PhoneMapping"):
     """A phone number (an Exophone of the account) mapped to a trunk.
 
     Changing ``mode`` updates the mapping in place; changing ``trunk_sid`` or ``phone_number``
@@ -123,12 +120,6 @@ class PhoneMapping(Resource, module="exotel", name="PhoneMapping"):
     """``pstn`` (Connect applet and PSTN, the default) or ``flow`` (Voicebot/StreamKit)."""
     mapping_id: pulumi.Output[str]
     """Exotel's id of the mapping (digits, as a string)."""
-    date_created: pulumi.Output[str]
-    """When Exotel created the mapping (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the mapping (ISO-8601 UTC)."""
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing mapping of the number."""
 
     def __init__(
         self,

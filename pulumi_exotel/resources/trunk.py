@@ -11,7 +11,6 @@ from contextlib import suppress
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from pulumi_exotel.client import Duplicate, ExotelClient, NotFound
 from pulumi_exotel.client.models import Trunk as TrunkObject
@@ -19,6 +18,7 @@ from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
     ExotelProvider,
     ExotelProviderError,
+    ExotelResource,
     Field,
     Props,
     current_settings,
@@ -172,7 +172,7 @@ class TrunkProvider(ExotelProvider):
         }
 
 
-class Trunk(Resource, module="exotel", name="Trunk"):
+class Trunk(ExotelResource, module="exotel", name="Trunk"):
     """An Exotel SIP trunk.
 
     Changing ``trunk_name`` or ``caller_id`` updates the trunk in place; changing
@@ -200,10 +200,6 @@ class Trunk(Resource, module="exotel", name="Trunk"):
     """``enabled`` or ``disabled`` (set by Exotel)."""
     edge_preference: pulumi.Output[str]
     """Edge selection, e.g. ``auto`` (set by Exotel)."""
-    date_created: pulumi.Output[str]
-    """When Exotel created the trunk (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the trunk (ISO-8601 UTC)."""
     inbound_dial_uri: pulumi.Output[str]
     """What an App Bazaar Connect applet dials to reach this trunk: ``sip:<trunk_sid>``."""
     edge_tcp: pulumi.Output[str]
@@ -212,8 +208,6 @@ class Trunk(Resource, module="exotel", name="Trunk"):
     """SIP edge ``host:port`` for TLS (``exotel:edgeHost`` / ``exotel:edgeTlsPort``)."""
     sip_realm: pulumi.Output[str]
     """Digest realm and SIP domain for credentials on this trunk (= ``domain_name``)."""
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing trunk with the same name."""
 
     def __init__(
         self,

@@ -111,24 +111,29 @@ def _integer(value: object, field: str) -> int:
     raise InvalidInput(field, value, "must be an integer")
 
 
-def _matches(value: object, field: str, pattern: re.Pattern[str], rule: str) -> str:
-    text = _text(value, field)
-    if not pattern.match(text):
-        raise InvalidInput(field, text, f"{rule} ({pattern.pattern})")
-    return text
+@dataclass(frozen=True)
+class _Pattern:
+    """A validator for a text field whose whole rule is one regular expression.
+
+    ``rule`` says it in words; the message adds the pattern itself.
+    """
+
+    default_field: str
+    pattern: re.Pattern[str]
+    rule: str
+
+    def __call__(self, value: object, field: str | None = None) -> str:
+        field = self.default_field if field is None else field
+        text = _text(value, field)
+        if not self.pattern.match(text):
+            raise InvalidInput(field, text, f"{self.rule} ({self.pattern.pattern})")
+        return text
 
 
-def validate_trunk_name(value: object, field: str = "trunk_name") -> str:
-    return _matches(value, field, TRUNK_NAME_RE, "must be 1-16 letters, digits or _")
-
-
-def validate_trunk_sid(value: object, field: str = "trunk_sid") -> str:
-    return _matches(
-        value,
-        field,
-        TRUNK_SID_RE,
-        "must be an Exotel trunk SID such as trmum1f708622631150902801a1n",
-    )
+validate_trunk_name = _Pattern("trunk_name", TRUNK_NAME_RE, "must be 1-16 letters, digits or _")
+validate_trunk_sid = _Pattern(
+    "trunk_sid", TRUNK_SID_RE, "must be an Exotel trunk SID such as trmum1f708622631150902801a1n"
+)
 
 
 def validate_nso_code(value: object, field: str = "nso_code") -> str:
@@ -149,13 +154,11 @@ def validate_domain_name(value: object, field: str = "domain_name") -> str:
     return text
 
 
-def validate_e164(value: object, field: str = "phone_number") -> str:
-    return _matches(
-        value,
-        field,
-        E164_RE,
-        "must be an E.164 number: + then 8-15 digits, no spaces, e.g. +918047091234",
-    )
+validate_e164 = _Pattern(
+    "phone_number",
+    E164_RE,
+    "must be an E.164 number: + then 8-15 digits, no spaces, e.g. +918047091234",
+)
 
 
 def validate_caller_id(value: object, field: str = "caller_id") -> str:
@@ -173,13 +176,11 @@ def validate_mode(value: object, field: str = "mode") -> str:
     return text
 
 
-def validate_friendly_name(value: object, field: str = "friendly_name") -> str:
-    return _matches(
-        value,
-        field,
-        FRIENDLY_NAME_RE,
-        "must be at most 32 letters, digits or _ (Exotel rejects hyphens)",
-    )
+validate_friendly_name = _Pattern(
+    "friendly_name",
+    FRIENDLY_NAME_RE,
+    "must be at most 32 letters, digits or _ (Exotel rejects hyphens)",
+)
 
 
 def validate_password(value: object, field: str = "password") -> str:
@@ -195,22 +196,16 @@ def validate_password(value: object, field: str = "password") -> str:
     return text
 
 
-def validate_user_name(value: object, field: str = "user_name") -> str:
-    return _matches(
-        value,
-        field,
-        USER_NAME_RE,
-        "must be 1-64 letters, digits, _, . or -, starting with a letter or digit",
-    )
-
-
-def validate_user_name_prefix(value: object, field: str = "user_name_prefix") -> str:
-    return _matches(
-        value,
-        field,
-        USER_NAME_PREFIX_RE,
-        "must be 1-48 letters, digits, _, . or -, starting with a letter or digit",
-    )
+validate_user_name = _Pattern(
+    "user_name",
+    USER_NAME_RE,
+    "must be 1-64 letters, digits, _, . or -, starting with a letter or digit",
+)
+validate_user_name_prefix = _Pattern(
+    "user_name_prefix",
+    USER_NAME_PREFIX_RE,
+    "must be 1-48 letters, digits, _, . or -, starting with a letter or digit",
+)
 
 
 def validate_keepers(value: object, field: str = "keepers") -> dict[str, Any]:

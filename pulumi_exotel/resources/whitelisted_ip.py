@@ -11,17 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_exotel.client import Duplicate
+from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import WhitelistedIp as AclObject
 from pulumi_exotel.resources.base import (
-    ExotelProvider,
     ExotelProviderError,
+    ExotelResource,
     Field,
     Props,
+    TrunkChildProvider,
     by_id,
-    child_id,
 )
 from pulumi_exotel.resources.validation import (
     DEFAULT_MASK,
@@ -35,7 +34,11 @@ __all__ = ["WhitelistedIp", "WhitelistedIpProvider"]
 _OUTPUTS = ("acl_id", "date_created", "date_updated")
 
 
-class WhitelistedIpProvider(ExotelProvider):
+def _mask(props: Props) -> int:
+    return props.get("mask") or DEFAULT_MASK
+
+
+class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     """Create, read and delete one ACL entry (there is no in-place update)."""
 
     kind = "whitelisted ip"
@@ -47,42 +50,43 @@ class WhitelistedIpProvider(ExotelProvider):
         "mask": Field(validate_mask, "replace", default=DEFAULT_MASK),
     }
 
-    def _create(self, props: Props) -> tuple[str, Props]:
-        client = self.client
-        trunk_sid, ip = props["trunk_sid"], props["ip"]
-        mask = props.get("mask") or DEFAULT_MASK
-        existing = client.find_whitelisted_ip(trunk_sid, ip) if props.get("adopt") else None
-        if existing is not None:
-            if existing.mask != mask:
-                raise ExotelProviderError(
-                    f"Cannot adopt the ACL entry for {ip} on trunk {trunk_sid}: its mask is "
-                    f"/{existing.mask}, not /{mask}. Delete it in Exotel and run again, so it "
-                    "is re-created as a single address."
-                )
-            entry = existing
-        else:
-            try:
-                entry = client.create_whitelisted_ip(trunk_sid, ip, mask)
-            except Duplicate as exc:
-                raise self._exists_error(f"IP {ip} on trunk {trunk_sid}'s ACL", exc) from None
-        return child_id(trunk_sid, entry.id), self._outputs(props, entry)
-
-    def _read(self, id_: str, props: Props) -> Props | None:
-        trunk_sid, acl_id = self._parse_id(id_)
-        client = self.client
-        entry = by_id(client.list_whitelisted_ips(trunk_sid), acl_id)
-        return None if entry is None else self._outputs({**props, "trunk_sid": trunk_sid}, entry)
-
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         # diff never asks for an update: every field replaces the entry.
         raise ExotelProviderError(f"WhitelistedIp {id_} cannot be updated in place")
 
-    def _delete(self, id_: str, props: Props) -> None:
-        trunk_sid, acl_id = self._parse_id(id_)
-        self.client.delete_whitelisted_ip(trunk_sid, acl_id)
+    # --- hooks of the shared create / read / delete ----------------------------------------
 
-    @staticmethod
-    def _outputs(inputs: Props, entry: AclObject) -> Props:
+    def _describe(self, props: Props) -> str:
+        return f"IP {props['ip']} on trunk {props['trunk_sid']}'s ACL"
+
+    def _find(self, client: ExotelClient, props: Props) -> AclObject | None:
+        return client.find_whitelisted_ip(props["trunk_sid"], props["ip"])
+
+    def _post(self, client: ExotelClient, props: Props) -> AclObject:
+        try:
+            return client.create_whitelisted_ip(props["trunk_sid"], props["ip"], _mask(props))
+        except Duplicate as exc:
+            raise self._exists_error(self._describe(props), exc) from None
+
+    def _take_over(self, client: ExotelClient, found: AclObject, props: Props) -> AclObject:
+        mask = _mask(props)
+        if found.mask != mask:
+            raise ExotelProviderError(
+                f"Cannot adopt the ACL entry for {props['ip']} on trunk {props['trunk_sid']}: its "
+                f"mask is /{found.mask}, not /{mask}. Delete it in Exotel and run again, so it "
+                "is re-created as a single address."
+            )
+        return found
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> AclObject | None:
+        return by_id(client.list_whitelisted_ips(trunk_sid, max_age=max_age), object_id)
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        client.delete_whitelisted_ip(trunk_sid, object_id)
+
+    def _outputs(self, inputs: Props, entry: AclObject) -> Props:
         return {
             **inputs,
             "ip": entry.ip,
@@ -93,7 +97,7 @@ class WhitelistedIpProvider(ExotelProvider):
         }
 
 
-class WhitelistedIp(Resource, module="exotel", name="WhitelistedIp"):
+class WhitelistedIp(ExotelResource, module="exotel", name="WhitelistedIp"):
     """One public IPv4 address on a trunk's ACL (Exotel's trunk ACL takes single addresses).
 
     Every change replaces the entry. With ``adopt=True`` an existing entry for the same IP on
@@ -108,12 +112,6 @@ class WhitelistedIp(Resource, module="exotel", name="WhitelistedIp"):
     """Always 32: one address per entry."""
     acl_id: pulumi.Output[str]
     """Exotel's id of the ACL entry (digits, as a string)."""
-    date_created: pulumi.Output[str]
-    """When Exotel created the entry (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the entry (ISO-8601 UTC)."""
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing entry for the IP."""
 
     def __init__(
         self,

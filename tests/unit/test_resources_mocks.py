@@ -115,7 +115,9 @@ def test_type_tokens_and_inputs_reach_the_engine(mocks: ProviderLikeMocks) -> An
     res = program()
 
     async def checks() -> None:
-        await value(res["inbound"].id)
+        # Registration is asynchronous: wait for every resource, not only the last one.
+        for resource in res.values():
+            await value(resource.id)
         types = {name: args.typ for name, args in mocks.registered.items()}
         assert types == {
             "voice-ai": "pulumi-python:dynamic/exotel:Trunk",
