@@ -98,7 +98,14 @@ def test_up_preview_update_replace_refresh_destroy(
             "t:destination": "sip2.example.com:5061;transport=tls",
         }
     )
+    stats.reset()
     ws.up()
+    # Create-before-delete: each kind's new object exists before its old one is deleted.
+    writes = [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in stats.log()]
+    for kind in ("phone-numbers", "credentials", "whitelisted-ips", "destination-uris"):
+        order = [method for method, path in writes if path == kind and method != "GET"]
+        assert "POST" in order and "DELETE" in order, (kind, order)
+        assert order.index("POST") < order.index("DELETE"), (kind, order)
     second = ids(ws)
     assert second["trunk"] == trunk_sid
     for child in CHILDREN:
