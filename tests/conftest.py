@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -44,6 +45,32 @@ def emulator(emulator_server: EmulatorServer, emulator_control: httpx.Client) ->
     """The session emulator with no objects, faults, stats or rate-limit history."""
     emulator_control.post("/reset").raise_for_status()
     return emulator_server
+
+
+@dataclass
+class Stats:
+    """The emulator's request counter and ordered log (``/_emulator/stats``)."""
+
+    control: httpx.Client
+
+    def total(self) -> int:
+        return int(self.control.get("/stats").json()["total"])
+
+    def routes(self) -> dict[str, int]:
+        by_route: dict[str, int] = self.control.get("/stats").json()["by_route"]
+        return by_route
+
+    def log(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.control.get("/stats").json()["log"]
+        return entries
+
+    def reset(self) -> None:
+        self.control.post("/stats/reset").raise_for_status()
+
+
+@pytest.fixture
+def stats(emulator: EmulatorServer, emulator_control: httpx.Client) -> Stats:
+    return Stats(emulator_control)
 
 
 @pytest.fixture

@@ -17,3 +17,13 @@ def missing_tool(message: str) -> NoReturn:
     if os.environ.get("PULUMI_EXOTEL_REQUIRE_ENGINE"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_kamailio() -> str:
+    """Kamailio's path, or the missing-tool outcome with the install hint."""
+    from pulumi_exotel.edge.kamailio import KamailioNotFound, find_kamailio
+
+    try:
+        return find_kamailio()
+    except KamailioNotFound as exc:
+        missing_tool(str(exc))

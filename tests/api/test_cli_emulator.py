@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from pulumi_exotel.sip import verify_credential
-from tests.tools import missing_tool
+from tests.tools import require_kamailio
 
 pytestmark = pytest.mark.api
 
@@ -99,8 +98,7 @@ def test_a_bad_account_flag_is_a_usage_error() -> None:
 
 
 def test_sip_edge_flag_provisions_credentials_live(tmp_path: Path) -> None:
-    if shutil.which("kamailio") is None and not Path("/usr/sbin/kamailio").exists():
-        missing_tool("kamailio is not installed: run `bash scripts/install-sip-edge.sh`")
+    require_kamailio()
     args = (
         "--db",
         str(tmp_path / "s.sqlite"),

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.engine.harness import REPO, Workspace, pulumi_cli
@@ -35,37 +34,9 @@ def emulator_config(server: Any, *, rate_limit: int = 100_000) -> dict[str, str]
         "exotel:baseUrl": server.base_url,
         "exotel:accountSid": account.sid,
         "exotel:apiKey": account.api_key,
-        "exotel:apiToken": account.api_token.get_secret_value()
-        if hasattr(account.api_token, "get_secret_value")
-        else account.api_token,
+        "exotel:apiToken": account.api_token,
         "exotel:rateLimitPerMinute": str(rate_limit),
     }
-
-
-class Stats:
-    """The emulator's request log, read over its control API."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def get(self) -> dict[str, Any]:
-        result: dict[str, Any] = httpx.get(f"{self.base_url}/_emulator/stats").json()
-        return result
-
-    def total(self) -> int:
-        return int(self.get()["total"])
-
-    def log(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.get()["log"]
-        return result
-
-    def reset(self) -> None:
-        httpx.post(f"{self.base_url}/_emulator/stats/reset").raise_for_status()
-
-
-@pytest.fixture
-def stats(emulator: Any) -> Stats:
-    return Stats(emulator.base_url)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 
 from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.outputs import STACK_OUTPUT_KEYS
-from tests.engine.conftest import EXAMPLES, Stats
+from tests.conftest import Stats
+from tests.engine.conftest import EXAMPLES
 from tests.engine.harness import REPO, Workspace
 
 pytestmark = pytest.mark.engine

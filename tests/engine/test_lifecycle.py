@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from pulumi_exotel.client import ExotelClient
-from tests.engine.conftest import PROGRAMS, Stats
+from tests.conftest import Stats
+from tests.engine.conftest import PROGRAMS
 from tests.engine.harness import Workspace
 
 pytestmark = pytest.mark.engine

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.engine.conftest import PROGRAMS, Stats
+from tests.conftest import Stats
+from tests.engine.conftest import PROGRAMS
 from tests.engine.harness import Workspace
 
 pytestmark = pytest.mark.engine

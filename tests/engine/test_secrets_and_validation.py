@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pulumi_exotel.emulator.server import Account, EmulatorServer
-from tests.engine.conftest import PROGRAMS, Stats, emulator_config
+from tests.conftest import Stats
+from tests.engine.conftest import PROGRAMS, emulator_config
 from tests.engine.harness import Workspace
 
 pytestmark = pytest.mark.engine

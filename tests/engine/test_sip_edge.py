@@ -8,8 +8,6 @@ platform currently holds while `pulumi up` rotates the credential.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 import time
 from collections import Counter
@@ -29,7 +27,7 @@ from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.sip import verify_credential
 from tests.engine.conftest import PROGRAMS, emulator_config
 from tests.engine.harness import Workspace
-from tests.tools import missing_tool
+from tests.tools import require_kamailio
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
@@ -43,9 +41,7 @@ class Stack:
 
 @pytest.fixture
 def edge_stack(pulumi_on_path: str, tmp_path: Path) -> Iterator[Stack]:
-    if shutil.which("kamailio") is None and not os.path.exists("/usr/sbin/kamailio"):
-        message = "kamailio is not installed: run `bash scripts/install-sip-edge.sh`"
-        missing_tool(message)
+    require_kamailio()
     subscribers = tmp_path / "subscribers.sqlite"
     with (
         SubscriberStore(subscribers) as store,

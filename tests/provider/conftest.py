@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest, DiffResult, ResourceProvider
 
@@ -63,28 +62,6 @@ def api(emulator_settings: ExotelSettings) -> Iterator[ExotelClient]:
     """Exotel as someone outside Pulumi sees it (the same emulator, its own client)."""
     with ExotelClient(emulator_settings) as client:
         yield client
-
-
-@dataclass
-class Stats:
-    """The emulator's request counter (``/_emulator/stats``)."""
-
-    control: httpx.Client
-
-    def total(self) -> int:
-        return int(self.control.get("/stats").json()["total"])
-
-    def routes(self) -> dict[str, int]:
-        by_route: dict[str, int] = self.control.get("/stats").json()["by_route"]
-        return by_route
-
-    def reset(self) -> None:
-        self.control.post("/stats/reset").raise_for_status()
-
-
-@pytest.fixture
-def stats(emulator: Any, emulator_control: httpx.Client) -> Stats:
-    return Stats(emulator_control)
 
 
 def with_provider(props: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ import pytest
 
 from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.resources.base import ExotelProviderError
-from tests.provider.conftest import Engine, Stats
+from tests.conftest import Stats
+from tests.provider.conftest import Engine
 
 pytestmark = pytest.mark.provider
 

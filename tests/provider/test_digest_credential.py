@@ -13,7 +13,8 @@ from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.resources import digest_credential
 from pulumi_exotel.resources.base import ExotelProviderError
 from pulumi_exotel.sip import VerifyResult
-from tests.provider.conftest import Engine, Stats
+from tests.conftest import Stats
+from tests.provider.conftest import Engine
 
 pytestmark = pytest.mark.provider
 

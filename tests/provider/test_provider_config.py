@@ -25,7 +25,8 @@ from pulumi_exotel.resources.digest_credential import DigestCredentialProvider
 from pulumi_exotel.resources.phone_mapping import PhoneMappingProvider
 from pulumi_exotel.resources.trunk import TrunkProvider
 from pulumi_exotel.resources.whitelisted_ip import WhitelistedIpProvider
-from tests.provider.conftest import Engine, Stats, configure
+from tests.conftest import Stats
+from tests.provider.conftest import Engine, configure
 
 pytestmark = pytest.mark.provider
 

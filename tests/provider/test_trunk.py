@@ -7,7 +7,8 @@ from pulumi.output import Unknown
 
 from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.resources.base import ExotelProviderError
-from tests.provider.conftest import Engine, Stats
+from tests.conftest import Stats
+from tests.provider.conftest import Engine
 
 pytestmark = pytest.mark.provider
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_exotel.edge import KamailioEdge, KamailioNotFound, SubscriberStore, find_kamailio
+from pulumi_exotel.edge import KamailioEdge, SubscriberStore
 from pulumi_exotel.sip import (
     Method,
     SipSession,
@@ -21,7 +21,7 @@ from pulumi_exotel.sip import (
     verify_credential,
     verify_with,
 )
-from tests.tools import missing_tool
+from tests.tools import require_kamailio
 
 pytestmark = pytest.mark.sip
 
@@ -31,10 +31,7 @@ TRANSPORTS = pytest.mark.parametrize("transport", ["tcp", "tls"])
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SubscriberStore]:
-    try:
-        find_kamailio()
-    except KamailioNotFound as exc:
-        missing_tool(str(exc))
+    require_kamailio()
     with SubscriberStore(tmp_path_factory.mktemp("db") / "subscribers.sqlite") as subscribers:
         yield subscribers
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner, Result
 
-from pulumi_exotel.edge import KamailioEdge, KamailioNotFound, SubscriberStore, find_kamailio
+from pulumi_exotel.edge import KamailioEdge, SubscriberStore
 from pulumi_exotel.sip.cli import verify_command
-from tests.tools import missing_tool
+from tests.tools import require_kamailio
 
 pytestmark = pytest.mark.sip
 
@@ -19,10 +19,7 @@ PASSWORD = "cli-Secret_42"
 
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioEdge]:
-    try:
-        find_kamailio()
-    except KamailioNotFound as exc:
-        missing_tool(str(exc))
+    require_kamailio()
     workdir = tmp_path_factory.mktemp("cli-edge")
     with SubscriberStore(workdir / "subscribers.sqlite") as store:
         store.upsert("cli_user", REALM, PASSWORD)

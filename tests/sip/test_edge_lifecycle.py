@@ -20,17 +20,14 @@ from pulumi_exotel.edge import (
     generate_edge_certificate,
 )
 from pulumi_exotel.sip import verify_credential
-from tests.tools import missing_tool
+from tests.tools import require_kamailio
 
 pytestmark = pytest.mark.sip
 
 
 @pytest.fixture
 def kamailio() -> str:
-    try:
-        return find_kamailio()
-    except KamailioNotFound as exc:
-        missing_tool(str(exc))
+    return require_kamailio()
 
 
 def test_missing_kamailio_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
