@@ -1,0 +1,340 @@
+"""What every platform twin shares: a loopback server thread, a request counter, and the check of
+request bodies against the vendor SDK's own types.
+
+A twin is a Starlette app for the few endpoints one platform resource uses. ``TwinServer`` runs
+it with uvicorn in a daemon thread on a free loopback port (``base_url`` answers once ``start()``
+returns). ``RequestLog`` counts the API requests (not the ``/_twin/`` control routes) so tests can
+prove that a no-change preview makes none; ``control_routes`` serves it at ``GET /_twin/stats``
+(``{"total": n, "by_route": {"GET /get-phone-number/{phone_number}": n}}``) and resets it at
+``POST /_twin/stats/reset``.
+
+``shape_problems(sdk_type, value)`` checks a decoded JSON body against a type from the vendor's
+SDK: a ``TypedDict`` (Stainless SDKs such as Retell's) or a pydantic model (Fern SDKs such as
+ElevenLabs' and Vapi's, including Fern's ``FieldMetadata(alias=...)`` wire names), recursively,
+through ``Optional``/``Union``/``Literal``/lists/maps. It reports missing required fields, fields
+the type does not declare, and values of the wrong type, each by its dotted path and never
+with the value (bodies carry passwords). ``problem_response`` turns them into a 422.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import logging
+import socket
+import threading
+import time
+import types
+import typing
+from collections import Counter
+from types import TracebackType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+import pydantic
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from typing_extensions import NotRequired, Required, is_typeddict
+
+__all__ = [
+    "CONTROL_PREFIX",
+    "RequestLog",
+    "TwinServer",
+    "control_routes",
+    "problem_response",
+    "read_json",
+    "shape_problems",
+]
+
+CONTROL_PREFIX = "/_twin/"
+_START_TIMEOUT_SECONDS = 10.0
+
+
+# --- Request counting ---------------------------------------------------------------------------
+
+
+class RequestLog:
+    """Thread-safe count of the API requests a twin answered, by route template."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_route: Counter[str] = Counter()
+
+    def record(self, route: str) -> None:
+        with self._lock:
+            self._by_route[route] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            by_route = dict(self._by_route)
+        return {"total": sum(by_route.values()), "by_route": by_route}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._by_route.clear()
+
+
+class _CountRequests:
+    """ASGI middleware: record every request outside ``/_twin/`` by its route template."""
+
+    def __init__(self, app: ASGIApp, log: RequestLog, routes: list[Route]) -> None:
+        self.app, self.log, self.routes = app, log, routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
+            template = next(
+                (r.path for r in self.routes if r.matches(scope)[0] == Match.FULL),
+                "(unmatched)",
+            )
+            self.log.record(f"{scope['method']} {template}")
+        await self.app(scope, receive, send)
+
+
+def control_routes(log: RequestLog) -> list[Route]:
+    """``GET /_twin/health``, ``GET /_twin/stats``, ``POST /_twin/stats/reset``."""
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def stats(_request: Request) -> Response:
+        return JSONResponse(log.snapshot())
+
+    async def reset(_request: Request) -> Response:
+        log.reset()
+        return JSONResponse({"status": "ok"})
+
+    return [
+        Route(f"{CONTROL_PREFIX}health", health, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}stats", stats, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}stats/reset", reset, methods=["POST"]),
+    ]
+
+
+def counted_app(routes: list[Route], log: RequestLog) -> ASGIApp:
+    """A Starlette app of ``routes`` plus the control routes, counting API requests in ``log``."""
+    app = Starlette(routes=[*routes, *control_routes(log)])
+    return _CountRequests(app, log, routes)
+
+
+# --- The server thread --------------------------------------------------------------------------
+
+
+class TwinServer:
+    """An ASGI app served by uvicorn on ``host:port`` (0 = a free port) in a daemon thread."""
+
+    def __init__(self, app: ASGIApp, *, name: str, host: str = "127.0.0.1", port: int = 0):
+        self.app, self.name, self.host, self.requested_port = app, name, host, port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError(f"the {self.name} twin is not running")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` without a trailing slash."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> TwinServer:
+        if self._thread is not None:
+            raise RuntimeError(f"the {self.name} twin is already running")
+        # proto TCP: asyncio sets TCP_NODELAY only then (else ~40 ms per response).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.requested_port))
+        config = uvicorn.Config(
+            self.app,
+            http="h11",
+            loop="asyncio",
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=f"{self.name}-twin", daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                sock.close()
+                raise RuntimeError(f"the {self.name} twin did not start on {self.host}")
+            time.sleep(0.01)
+        self._server, self._thread = server, thread
+        self._port = int(sock.getsockname()[1])
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; safe to call twice."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout=10)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout=5)
+        self._server = self._thread = None
+        self._port = None
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (the CLI form)."""
+        self.start()
+        try:
+            while self._thread is not None and self._thread.is_alive():
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            logging.getLogger(__name__).info("stopping the %s twin", self.name)
+        finally:
+            self.stop()
+
+    def __enter__(self) -> TwinServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+# --- Bodies checked against the vendor's types --------------------------------------------------
+
+
+async def read_json(request: Request) -> tuple[Any, Response | None]:
+    """The decoded JSON body, or a 422 response when it is not JSON."""
+    try:
+        return await request.json(), None
+    except ValueError:
+        return None, problem_response(["body: must be JSON"])
+
+
+def problem_response(problems: list[str], status: int = 422) -> Response:
+    """A FastAPI-like 422: ``{"detail": [{"loc": [...], "msg": ...}]}``."""
+    detail = []
+    for problem in problems:
+        where, _, msg = problem.partition(": ")
+        detail.append({"loc": ["body", *where.split(".")], "msg": msg, "type": "value_error"})
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+def shape_problems(sdk_type: Any, value: Any, path: str = "body") -> list[str]:
+    """Every way ``value`` (decoded JSON) breaks ``sdk_type``; ``[]`` when it fits."""
+    origin, args = get_origin(sdk_type), get_args(sdk_type)
+    if sdk_type is Any or sdk_type is object:
+        return []
+    if origin is typing.Annotated:
+        return shape_problems(args[0], value, path)
+    if origin is Union or origin is types.UnionType:
+        members = [a for a in args if a is not type(None)] if value is not None else args
+        tried = [shape_problems(arg, value, path) for arg in members]
+        if any(not problems for problems in tried):
+            return []
+        # Report against the member the value resembles most (fewest problems).
+        return min(tried, key=len)
+    if sdk_type is type(None):
+        return [] if value is None else [f"{path}: must be null"]
+    if origin is Literal:
+        allowed = ", ".join(repr(a) for a in args)
+        return [] if value in args else [f"{path}: must be one of {allowed}"]
+    if sdk_type in (str, int, float, bool):
+        return _scalar_problems(sdk_type, value, path)
+    if is_typeddict(sdk_type):
+        return _typeddict_problems(sdk_type, value, path)
+    if isinstance(sdk_type, type) and issubclass(sdk_type, pydantic.BaseModel):
+        return _model_problems(sdk_type, value, path)
+    if origin is not None and _is_mapping(origin):
+        if not isinstance(value, dict):
+            return [f"{path}: must be an object"]
+        item_type = args[1] if len(args) == 2 else Any
+        return [p for k, v in value.items() for p in shape_problems(item_type, v, f"{path}.{k}")]
+    if origin is not None and _is_sequence(origin):
+        if not isinstance(value, list):
+            return [f"{path}: must be a list"]
+        item_type = args[0] if args else Any
+        return [p for i, v in enumerate(value) for p in shape_problems(item_type, v, f"{path}.{i}")]
+    # A type this checker does not know: accept, rather than refuse what the vendor allows.
+    return []
+
+
+def _scalar_problems(kind: type, value: Any, path: str) -> list[str]:
+    if kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    return [] if ok else [f"{path}: must be {kind.__name__}"]
+
+
+def _typeddict_problems(tdict: Any, value: Any, path: str) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{path}: must be an object"]
+    hints = get_type_hints(tdict)
+    # __required_keys__ misses Required[...] written as a string annotation (Stainless SDKs use
+    # `from __future__ import annotations`), so read the markers from the resolved hints.
+    marked = get_type_hints(tdict, include_extras=True)
+    required = {k for k, t in marked.items() if _is_required(t, bool(tdict.__total__))}
+    problems = [f"{path}.{k}: is not a field of {tdict.__name__}" for k in value if k not in hints]
+    problems += [f"{path}.{k}: is required" for k in sorted(required) if k not in value]
+    for key, item in value.items():
+        if key in hints:
+            problems += shape_problems(hints[key], item, f"{path}.{key}")
+    return problems
+
+
+def _model_problems(model: type[pydantic.BaseModel], value: Any, path: str) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{path}: must be an object"]
+    wire: dict[str, tuple[Any, bool]] = {}
+    for name, info in model.model_fields.items():
+        alias = next(
+            (m.alias for m in info.metadata if isinstance(getattr(m, "alias", None), str)), None
+        )
+        wire[alias or info.alias or name] = (info.annotation, info.is_required())
+    problems = [f"{path}.{k}: is not a field of {model.__name__}" for k in value if k not in wire]
+    problems += [
+        f"{path}.{k}: is required"
+        for k, (_t, req) in sorted(wire.items())
+        if req and k not in value
+    ]
+    for key, item in value.items():
+        if key in wire:
+            problems += shape_problems(wire[key][0], item, f"{path}.{key}")
+    return problems
+
+
+def _is_required(hint: Any, total: bool) -> bool:
+    origin = get_origin(hint)
+    if origin is Required:
+        return True
+    if origin is NotRequired:
+        return False
+    if origin is typing.Annotated:
+        return _is_required(get_args(hint)[0], total)
+    return total
+
+
+def _is_mapping(origin: Any) -> bool:
+    return isinstance(origin, type) and issubclass(origin, collections.abc.Mapping)
+
+
+def _is_sequence(origin: Any) -> bool:
+    if getattr(origin, "__name__", "") == "SequenceNotStr":  # Stainless' "list, not a str"
+        return True
+    return (
+        isinstance(origin, type)
+        and issubclass(origin, collections.abc.Iterable)
+        and not issubclass(origin, (str, bytes, collections.abc.Mapping))
+    )
