@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install everything the demo and the tests need, idempotently; print PATH additions on stdout.
 #  - Python venv in .venv with the package (editable) and its test extras
-#  - Debian packages for the local SIP edge (Kamailio, sipp, stunnel) when missing
+#  - Debian packages for the local SIP edge (Kamailio, sipp, stunnel) and Redis when missing
+#  - livekit-server for the LiveKit tests (scripts/setup-livekit.sh: PATH, the cache, or a build)
 #  - the Pulumi CLI (scripts/setup-pulumi.sh: an existing install, the cache, or a build)
+# The last line of stdout is the Pulumi bin dir; the livekit-server dir is the line before it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -17,4 +19,5 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stam
 fi
 
 bash scripts/install-sip-edge.sh >&2
+bash scripts/setup-livekit.sh | tail -n 1
 bash scripts/setup-pulumi.sh

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install what the local SIP edge and its tests run: Kamailio with its SQLite and TLS modules,
-# sipp (Debian's sip-tester) and stunnel. Idempotent: a no-op when all are installed.
+# sipp (Debian's sip-tester) and stunnel; and redis-server, which the LiveKit tests' real
+# livekit-server needs for its SIP API. Idempotent: a no-op when all are installed.
 #
 # Debian starts a packaged daemon on install; a system Kamailio would listen on 5060 on every
-# interface. A policy-rc.d that exits 101 forbids that during the install (and is removed
-# afterwards if this script created it); the service is then disabled, because the tests run
-# their own Kamailio on loopback.
+# interface, a system Redis on 6379. A policy-rc.d that exits 101 forbids that during the
+# install (and is removed afterwards if this script created it); the services are then
+# disabled, because the tests run their own Kamailio and Redis on loopback.
 set -euo pipefail
 
-packages=(kamailio kamailio-sqlite-modules kamailio-tls-modules sip-tester stunnel4)
+packages=(kamailio kamailio-sqlite-modules kamailio-tls-modules sip-tester stunnel4 redis-server)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -38,7 +39,9 @@ echo "install-sip-edge: installing ${missing[*]}"
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-if [ -d /run/systemd/system ] && systemctl list-unit-files kamailio.service >/dev/null 2>&1; then
-    "${sudo[@]}" systemctl disable --now kamailio.service >/dev/null 2>&1 || true
-fi
+for service in kamailio redis-server; do
+    if [ -d /run/systemd/system ] && systemctl list-unit-files "$service.service" >/dev/null 2>&1; then
+        "${sudo[@]}" systemctl disable --now "$service.service" >/dev/null 2>&1 || true
+    fi
+done
 echo "install-sip-edge: done ($(kamailio -v 2>/dev/null | head -n 1 || echo 'kamailio ?'))"
