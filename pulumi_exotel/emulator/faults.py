@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -193,6 +194,8 @@ class RequestStats:
                     "query": query,
                     "status": status,
                     "fault": fault,
+                    # monotonic: comparable with a platform twin's log in the same process
+                    "at": time.monotonic(),
                 }
             )
 

@@ -5,8 +5,8 @@ A twin is a Starlette app for the few endpoints one platform resource uses. ``Tw
 it with uvicorn in a daemon thread on a free loopback port (``base_url`` answers once ``start()``
 returns). ``RequestLog`` counts the API requests (not the ``/_twin/`` control routes) so tests can
 prove that a no-change preview makes none; ``control_routes`` serves it at ``GET /_twin/stats``
-(``{"total": n, "by_route": {"GET /get-phone-number/{phone_number}": n}}``) and resets it at
-``POST /_twin/stats/reset``.
+(``{"total": n, "by_route": {"GET /get-phone-number/{phone_number}": n}, "log": [...]}``) and
+resets it at ``POST /_twin/stats/reset``.
 
 ``shape_problems(sdk_type, value)`` checks a decoded JSON body against a type from the vendor's
 SDK: a ``TypedDict`` (Stainless SDKs such as Retell's) or a pydantic model (Fern SDKs such as
@@ -25,7 +25,8 @@ import threading
 import time
 import types
 import typing
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
@@ -56,24 +57,35 @@ _START_TIMEOUT_SECONDS = 10.0
 
 
 class RequestLog:
-    """Thread-safe count of the API requests a twin answered, by route template."""
+    """Thread-safe count of the API requests a twin answered, by route template, and their order.
 
-    def __init__(self) -> None:
+    Each ``log`` entry has ``at`` (``time.monotonic()`` when the request arrived): twins and the
+    Exotel emulator started by one test process share that clock, so a test can order requests
+    across servers (a rotation: Exotel create, platform update, Exotel delete).
+    """
+
+    def __init__(self, keep: int = 10_000) -> None:
         self._lock = threading.Lock()
         self._by_route: Counter[str] = Counter()
+        self._log: deque[dict[str, Any]] = deque(maxlen=keep)
 
-    def record(self, route: str) -> None:
+    def record(self, route: str, path: str = "") -> None:
         with self._lock:
             self._by_route[route] += 1
+            method, _, template = route.partition(" ")
+            entry = {"method": method, "route": template, "path": path, "at": time.monotonic()}
+            self._log.append(entry)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             by_route = dict(self._by_route)
-        return {"total": sum(by_route.values()), "by_route": by_route}
+            log = list(self._log)
+        return {"total": sum(by_route.values()), "by_route": by_route, "log": log}
 
     def reset(self) -> None:
         with self._lock:
             self._by_route.clear()
+            self._log.clear()
 
 
 class _CountRequests:
@@ -88,7 +100,7 @@ class _CountRequests:
                 (r.path for r in self.routes if r.matches(scope)[0] == Match.FULL),
                 "(unmatched)",
             )
-            self.log.record(f"{scope['method']} {template}")
+            self.log.record(f"{scope['method']} {template}", scope["path"])
         await self.app(scope, receive, send)
 
 
@@ -112,9 +124,10 @@ def control_routes(log: RequestLog) -> list[Route]:
     ]
 
 
-def counted_app(routes: list[Route], log: RequestLog) -> ASGIApp:
-    """A Starlette app of ``routes`` plus the control routes, counting API requests in ``log``."""
-    app = Starlette(routes=[*routes, *control_routes(log)])
+def counted_app(routes: list[Route], log: RequestLog, *, control: Sequence[Route] = ()) -> ASGIApp:
+    """A Starlette app of ``routes`` plus the control routes (the shared ones and a twin's own
+    ``control`` routes under ``/_twin/``), counting API requests in ``log``."""
+    app = Starlette(routes=[*routes, *control_routes(log), *control])
     return _CountRequests(app, log, routes)
 
 

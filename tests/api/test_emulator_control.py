@@ -80,6 +80,9 @@ def test_stats_count_requests_per_route_template(
     }
     log = snapshot["log"]
     assert [entry["seq"] for entry in log] == list(range(1, 8))
+    # "at" is the process's monotonic clock, in request order (to order across servers).
+    times = [entry.pop("at") for entry in log]
+    assert times == sorted(times)
     assert log[0] == {
         "seq": 1,
         "method": "POST",

@@ -31,10 +31,13 @@ def test_server_counts_api_requests_by_route_not_control_ones() -> None:
             http.get("/items/b")
             http.get("/nowhere")
             stats = http.get("/_twin/stats").json()
+            log = stats.pop("log")
             assert stats == {
                 "total": 3,
                 "by_route": {"GET /items/{item}": 2, "GET (unmatched)": 1},
             }
+            assert [e["path"] for e in log] == ["/items/a", "/items/b", "/nowhere"]
+            assert [e["at"] for e in log] == sorted(e["at"] for e in log)
             http.post("/_twin/stats/reset")
             assert http.get("/_twin/stats").json()["total"] == 0
     finally:

@@ -1,0 +1,386 @@
+"""A local twin of the part of Vapi's API the Vapi resources use: BYO SIP trunk credentials and
+BYO phone numbers.
+
+Routes (Bearer auth with the twin's token, JSON, camelCase as Vapi's SDK sends it):
+
+- ``POST /credential``, ``GET /credential``, ``GET|PATCH|DELETE /credential/{id}``: credentials
+  of provider ``byo-sip-trunk`` only (the twin refuses other providers, saying so).
+- ``POST /phone-number``, ``GET /phone-number``, ``GET|PATCH|DELETE /phone-number/{id}``: phone
+  numbers of provider ``byo-phone-number``, whose ``credentialId`` must name a stored credential.
+
+Every body is checked against the types of Vapi's own SDK (``vapi-server-sdk``):
+``CreateByoSipTrunkCredentialDto`` / ``UpdateByoSipTrunkCredentialDto`` and
+``CreateByoPhoneNumberDto`` / ``UpdateByoPhoneNumberDto``, through their wire (camelCase) names.
+A missing required field, a field the type does not declare, a value of the wrong type or an
+enum value outside the type's literals is a 400 in the shape Vapi's NestJS server uses
+(``{"message": [...], "error": "Bad Request", "statusCode": 400}``). Answers have the shape of
+``ByoSipTrunkCredential`` / ``ByoPhoneNumber``; like Vapi, they never carry ``authPassword``.
+The twin keeps the password it was given all the same, and shows it only on its control route
+``GET /_twin/credential/{id}``, so a rotation test can read what the platform currently holds.
+
+Control routes (unauthenticated, not counted): those of ``_server`` (``/_twin/stats`` ...),
+``POST /_twin/reset`` (forget every object and the request log) and the one above.
+State lives in memory: a twin serves one test session.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from pulumi_exotel.twins._server import (
+    CONTROL_PREFIX,
+    RequestLog,
+    TwinServer,
+    counted_app,
+    shape_problems,
+)
+
+try:
+    from vapi.types.create_byo_phone_number_dto import CreateByoPhoneNumberDto
+    from vapi.types.create_byo_sip_trunk_credential_dto import CreateByoSipTrunkCredentialDto
+    from vapi.types.update_byo_phone_number_dto import UpdateByoPhoneNumberDto
+    from vapi.types.update_byo_sip_trunk_credential_dto import UpdateByoSipTrunkCredentialDto
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "the Vapi twin checks bodies against Vapi's SDK types: "
+        "pip install 'pulumi-exotel[vapi]' (vapi-server-sdk)"
+    ) from exc
+
+__all__ = ["DEFAULT_TOKEN", "ORG_ID", "VapiTwin", "VapiTwinServer", "build_app"]
+
+#: The token the twin accepts unless told otherwise (a test value, not a secret).
+DEFAULT_TOKEN = "vapi-twin-token"  # noqa: S105
+#: The org every object of the twin belongs to.
+ORG_ID = "org-vapi-twin"
+
+CREDENTIAL_PROVIDER = "byo-sip-trunk"
+NUMBER_PROVIDER = "byo-phone-number"
+# The query parameters Vapi's SDK sends on its list calls (all optional filters).
+_LIST_PARAMS = frozenset(
+    {"limit"}
+    | {f"{field}{op}" for field in ("createdAt", "updatedAt") for op in ("Gt", "Lt", "Ge", "Le")}
+)
+# Vapi's default E.164 check on `number` (turned off by `numberE164CheckEnabled: false`).
+_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+_ALNUM = re.compile(r"^\+?[a-zA-Z0-9]+$")
+
+Json = dict[str, Any]
+
+
+class TwinError(Exception):
+    """An error answer of the twin, in Vapi's NestJS shape."""
+
+    def __init__(self, status: int, error: str, message: str | list[str]) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+    def response(self) -> Response:
+        body = {"message": self.message, "error": self.error, "statusCode": self.status}
+        return JSONResponse(body, status_code=self.status)
+
+
+def _bad_request(problems: list[str]) -> TwinError:
+    return TwinError(400, "Bad Request", [_nest_wording(p) for p in problems])
+
+
+def _nest_wording(problem: str) -> str:
+    """Vapi's validation pipe words an undeclared field as ``property X should not exist``."""
+    where, _, what = problem.partition(": ")
+    where = where.removeprefix("body.").removeprefix("body")
+    if what.startswith("is not a field of"):
+        return f"property {where} should not exist"
+    return f"{where or 'body'} {what}"
+
+
+def _not_found(what: str) -> TwinError:
+    return TwinError(404, "Not Found", f"{what} not found")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _checked(sdk_type: Any, body: Any) -> Json:
+    """``body`` when it fits ``sdk_type`` (a Vapi SDK model), else the 400 that says why."""
+    if not isinstance(body, dict):
+        raise _bad_request(["body: must be an object"])
+    problems = shape_problems(sdk_type, body)
+    if problems:
+        raise _bad_request(problems)
+    return body
+
+
+class VapiTwin:
+    """The twin's state and rules, without HTTP: credentials and phone numbers by id."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._credentials: dict[str, Json] = {}
+        self._numbers: dict[str, Json] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._credentials.clear()
+            self._numbers.clear()
+
+    # --- credentials ---------------------------------------------------------------------------
+
+    def create_credential(self, body: Any) -> Json:
+        if isinstance(body, dict) and body.get("provider") != CREDENTIAL_PROVIDER:
+            raise _bad_request(
+                [f"provider: the Vapi twin serves only provider {CREDENTIAL_PROVIDER!r}"]
+            )
+        body = _checked(CreateByoSipTrunkCredentialDto, body)
+        stamp = _now()
+        stored = {
+            **copy.deepcopy(body),
+            "id": str(uuid.uuid4()),
+            "orgId": ORG_ID,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
+        with self._lock:
+            self._credentials[stored["id"]] = stored
+        return _public_credential(stored)
+
+    def list_credentials(self) -> list[Json]:
+        with self._lock:
+            return [_public_credential(c) for c in self._credentials.values()]
+
+    def get_credential(self, credential_id: str) -> Json:
+        return _public_credential(self.stored_credential(credential_id))
+
+    def stored_credential(self, credential_id: str) -> Json:
+        """The credential as stored, with the password Vapi never returns (control route)."""
+        with self._lock:
+            found = self._credentials.get(credential_id)
+            if found is None:
+                raise _not_found("Credential")
+            return copy.deepcopy(found)
+
+    def update_credential(self, credential_id: str, body: Any) -> Json:
+        body = _checked(UpdateByoSipTrunkCredentialDto, body)
+        with self._lock:
+            found = self._credentials.get(credential_id)
+            if found is None:
+                raise _not_found("Credential")
+            _merge(found, body)
+            return _public_credential(found)
+
+    def delete_credential(self, credential_id: str) -> Json:
+        with self._lock:
+            found = self._credentials.pop(credential_id, None)
+            if found is None:
+                raise _not_found("Credential")
+            return _public_credential(found)
+
+    # --- phone numbers -------------------------------------------------------------------------
+
+    def create_number(self, body: Any) -> Json:
+        if isinstance(body, dict) and body.get("provider") != NUMBER_PROVIDER:
+            raise _bad_request(
+                [f"provider: the Vapi twin serves only provider {NUMBER_PROVIDER!r}"]
+            )
+        body = _checked(CreateByoPhoneNumberDto, body)
+        _check_number(body.get("number"), body.get("numberE164CheckEnabled", True))
+        stamp = _now()
+        stored = {
+            **copy.deepcopy(body),
+            "id": str(uuid.uuid4()),
+            "orgId": ORG_ID,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "status": "active",
+        }
+        with self._lock:
+            self._require_credential(body["credentialId"])
+            self._numbers[stored["id"]] = stored
+        return copy.deepcopy(stored)
+
+    def list_numbers(self, limit: int) -> list[Json]:
+        with self._lock:
+            return [copy.deepcopy(n) for n in list(self._numbers.values())[:limit]]
+
+    def get_number(self, number_id: str) -> Json:
+        with self._lock:
+            found = self._numbers.get(number_id)
+            if found is None:
+                raise _not_found("Phone number")
+            return copy.deepcopy(found)
+
+    def update_number(self, number_id: str, body: Any) -> Json:
+        body = _checked(UpdateByoPhoneNumberDto, body)
+        with self._lock:
+            found = self._numbers.get(number_id)
+            if found is None:
+                raise _not_found("Phone number")
+            if "number" in body:
+                _check_number(body["number"], found.get("numberE164CheckEnabled", True))
+            if body.get("credentialId") is not None:
+                self._require_credential(body["credentialId"])
+            _merge(found, body)
+            return copy.deepcopy(found)
+
+    def delete_number(self, number_id: str) -> Json:
+        with self._lock:
+            found = self._numbers.pop(number_id, None)
+            if found is None:
+                raise _not_found("Phone number")
+            return found
+
+    def _require_credential(self, credential_id: str) -> None:
+        """Vapi refuses a number on a credential the org does not have (lock held)."""
+        if credential_id not in self._credentials:
+            raise _bad_request([f"credentialId: no credential {credential_id} in this org"])
+
+
+def _public_credential(stored: Json) -> Json:
+    """A credential as Vapi answers it: ``authPassword`` is never returned."""
+    public = copy.deepcopy(stored)
+    plan = public.get("outboundAuthenticationPlan")
+    if isinstance(plan, dict):
+        plan.pop("authPassword", None)
+    return public
+
+
+def _merge(stored: Json, patch: Json) -> None:
+    """PATCH: each top-level field given replaces the stored one (null clears it)."""
+    for key, value in patch.items():
+        if value is None:
+            stored.pop(key, None)
+        else:
+            stored[key] = copy.deepcopy(value)
+    stored["updatedAt"] = _now()
+
+
+def _check_number(number: Any, e164_check: Any) -> None:
+    if number is None:
+        return
+    if e164_check is False:
+        if not _ALNUM.match(number):
+            raise _bad_request(["number: must contain only letters and digits, after a '+'"])
+    elif not _E164.match(number):
+        raise _bad_request(
+            [f"number: {number!r} is not E.164 (set numberE164CheckEnabled: false to allow it)"]
+        )
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) -> ASGIApp:
+    """The twin's ASGI app: Vapi's routes behind Bearer auth, plus the control routes."""
+
+    def api(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            if request.headers.get("authorization") != f"Bearer {token}":
+                return TwinError(401, "Unauthorized", "Invalid Key").response()
+            try:
+                return JSONResponse(await handler(request))
+            except TwinError as exc:
+                return exc.response()
+
+        return endpoint
+
+    async def body(request: Request) -> Any:
+        try:
+            return await request.json()
+        except ValueError:
+            raise _bad_request(["body: must be JSON"]) from None
+
+    def limit(request: Request) -> int:
+        unknown = sorted(set(request.query_params) - _LIST_PARAMS)
+        if unknown:
+            raise _bad_request([f"{name}: is not a field of the list query" for name in unknown])
+        raw = request.query_params.get("limit", "100")
+        try:
+            return max(0, int(float(raw)))
+        except ValueError:
+            raise _bad_request(["limit: must be a number"]) from None
+
+    def path_id(request: Request) -> str:
+        return str(request.path_params["id"])
+
+    async def create_credential(request: Request) -> Json:
+        return twin.create_credential(await body(request))
+
+    async def list_credentials(request: Request) -> list[Json]:
+        return twin.list_credentials()[: limit(request)]
+
+    async def get_credential(request: Request) -> Json:
+        return twin.get_credential(path_id(request))
+
+    async def update_credential(request: Request) -> Json:
+        return twin.update_credential(path_id(request), await body(request))
+
+    async def delete_credential(request: Request) -> Json:
+        return twin.delete_credential(path_id(request))
+
+    async def create_number(request: Request) -> Json:
+        return twin.create_number(await body(request))
+
+    async def list_numbers(request: Request) -> list[Json]:
+        return twin.list_numbers(limit(request))
+
+    async def get_number(request: Request) -> Json:
+        return twin.get_number(path_id(request))
+
+    async def update_number(request: Request) -> Json:
+        return twin.update_number(path_id(request), await body(request))
+
+    async def delete_number(request: Request) -> Json:
+        return twin.delete_number(path_id(request))
+
+    async def stored_credential(request: Request) -> Response:
+        try:
+            return JSONResponse(twin.stored_credential(path_id(request)))
+        except TwinError as exc:
+            return exc.response()
+
+    async def reset(_request: Request) -> Response:
+        twin.reset()
+        log.reset()
+        return JSONResponse({"status": "ok"})
+
+    routes = [
+        Route("/credential", api(create_credential), methods=["POST"]),
+        Route("/credential", api(list_credentials), methods=["GET"]),
+        Route("/credential/{id}", api(get_credential), methods=["GET"]),
+        Route("/credential/{id}", api(update_credential), methods=["PATCH"]),
+        Route("/credential/{id}", api(delete_credential), methods=["DELETE"]),
+        Route("/phone-number", api(create_number), methods=["POST"]),
+        Route("/phone-number", api(list_numbers), methods=["GET"]),
+        Route("/phone-number/{id}", api(get_number), methods=["GET"]),
+        Route("/phone-number/{id}", api(update_number), methods=["PATCH"]),
+        Route("/phone-number/{id}", api(delete_number), methods=["DELETE"]),
+    ]
+    control = [
+        Route(f"{CONTROL_PREFIX}reset", reset, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}credential/{{id}}", stored_credential, methods=["GET"]),
+    ]
+    return counted_app(routes, log, control=control)
+
+
+class VapiTwinServer(TwinServer):
+    """The Vapi twin on a loopback port: ``base_url`` is what ``Vapi(base_url=...)`` takes."""
+
+    def __init__(self, *, token: str = DEFAULT_TOKEN, host: str = "127.0.0.1", port: int = 0):
+        self.twin = VapiTwin()
+        self.log = RequestLog()
+        self.token = token
+        super().__init__(
+            build_app(self.twin, self.log, token=token), name="vapi", host=host, port=port
+        )
