@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -87,6 +88,10 @@ __all__ = [
     "remember_config",
     "scrub",
     "secret_input",
+    "validate_secret_text",
+    "validate_sip_address",
+    "validate_text",
+    "validate_transport",
 ]
 
 ClientT = TypeVar("ClientT")
@@ -223,6 +228,45 @@ def _client_for(kind: str, settings: ResolvedSettings, build: Callable[[], Clien
         if client is None:
             client = _clients[key] = build()
         return client
+
+
+# --- Shared input rules (for ``Field(validate=...)``) -------------------------------------------
+
+_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>\d{1,5})$")
+_ADDRESS_RULE = (
+    "must be host:port, the Exotel edge the platform sends SIP to, e.g. "
+    "in.voip.exotel.com:443 (Trunk.edge_tls) or in.voip.exotel.com:5070 (Trunk.edge_tcp)"
+)
+
+
+def validate_sip_address(value: object, field: str) -> str:
+    """``host:port`` with a DNS name or IPv4 host (no scheme, no parameters)."""
+    match = _ADDRESS_RE.match(value) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise InvalidInput(field, value, _ADDRESS_RULE)
+    return str(value)
+
+
+def validate_transport(value: object, field: str) -> str:
+    """``tls`` or ``tcp``: what the Exotel edge speaks (no UDP)."""
+    if value not in ("tls", "tcp"):
+        why = " (the Exotel edge has no UDP)" if str(value).lower() == "udp" else ""
+        raise InvalidInput(field, value, f"must be 'tls' or 'tcp'{why}")
+    return str(value)
+
+
+def validate_text(value: object, field: str) -> str:
+    """A non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, value, "must be a non-empty string")
+    return value
+
+
+def validate_secret_text(value: object, field: str) -> str:
+    """A non-empty string that is never shown in a message."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(field, value, "must be a non-empty string", secret=True)
+    return value
 
 
 # --- Errors and secrets -------------------------------------------------------------------------

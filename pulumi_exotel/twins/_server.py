@@ -238,7 +238,7 @@ def problem_response(problems: list[str], status: int = 422) -> Response:
     detail = []
     for problem in problems:
         where, _, msg = problem.partition(": ")
-        detail.append({"loc": ["body", *where.split(".")], "msg": msg, "type": "value_error"})
+        detail.append({"loc": where.split("."), "msg": msg, "type": "value_error"})
     return JSONResponse({"detail": detail}, status_code=status)
 
 
