@@ -17,7 +17,8 @@ Every input but ``phone_number`` updates the number in place (Retell's update ca
 credential rotation re-points the number between the new credential's creation and the old
 one's deletion. The request bodies come from the same field mapping as the body helpers
 :func:`pulumi_exotel.voice_ai.retell.import_phone_number` / ``update_phone_number``. Retell never
-returns the password: a refresh keeps the one in state. Needs ``pip install 'pulumi-exotel[retell]'``.
+returns the password: a refresh keeps the one in state.
+Needs ``pip install 'pulumi-exotel[retell]'``.
 
 Config: ``retell:apiKey`` (secret) or ``RETELL_API_KEY``; ``retell:baseUrl`` or
 ``RETELL_BASE_URL`` to point at another server (the local twin in tests).
