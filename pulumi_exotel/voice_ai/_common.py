@@ -248,6 +248,13 @@ class PlatformCall:
         """Whether ``transport=`` changes the body: it holds the edge or the transport."""
         return bool(self.needs & _TRANSPORT_SOURCES)
 
+    def body(self, **values: Any) -> dict[str, Any]:
+        """The body from known values: ``edge`` (``host:port``), ``transport``, ``user_name``,
+        ``password``, ``numbers`` and the arguments, by name. A platform resource's provider calls
+        this once Pulumi has resolved its inputs; `PlatformProfile.render` does the same for
+        Outputs, so helpers and resources send the same fields."""
+        return self.build(_derive(values))
+
     def build(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The body, from plain values keyed by `Exotel.value` and argument name."""
         body: dict[str, Any] = {}

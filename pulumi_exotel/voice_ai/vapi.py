@@ -29,11 +29,24 @@ from ._common import (
     TrunkLike,
 )
 
-__all__ = ["PROFILE", "byo_phone_number", "byo_sip_trunk_credential", "inbound_destination"]
+__all__ = [
+    "CREDENTIAL_CALL",
+    "PHONE_NUMBER_CALL",
+    "PROFILE",
+    "TLS_ONLY_RULE",
+    "byo_phone_number",
+    "byo_sip_trunk_credential",
+    "inbound_destination",
+]
 
-_TLS_ONLY = "Vapi has no TCP and the Exotel edge has no UDP, so Vapi reaches Exotel over TLS only"
+#: Why Vapi meets Exotel over TLS only (the words of the error for any other transport).
+TLS_ONLY_RULE = (
+    "Vapi has no TCP and the Exotel edge has no UDP, so Vapi reaches Exotel over TLS only"
+)
 
-_CREDENTIAL = PlatformCall(
+# The two calls' field mappings are shared with `pulumi_exotel.platforms.vapi`, whose resources
+# send these bodies themselves: one source of truth for helpers, resources and docs.
+CREDENTIAL_CALL = PlatformCall(
     helper="byo_sip_trunk_credential",
     feeds="`POST /credential` body (`CreateByoSipTrunkCredentialDto`)",
     fields=(
@@ -46,9 +59,9 @@ _CREDENTIAL = PlatformCall(
         Field("outboundAuthenticationPlan.authPassword", Exotel.PASSWORD),
     ),
     transports=("tls",),
-    transport_rule=_TLS_ONLY,
+    transport_rule=TLS_ONLY_RULE,
 )
-_PHONE_NUMBER = PlatformCall(
+PHONE_NUMBER_CALL = PlatformCall(
     helper="byo_phone_number",
     feeds="`POST /phone-number` body (`CreateByoPhoneNumberDto`)",
     fields=(
@@ -63,8 +76,8 @@ _PHONE_NUMBER = PlatformCall(
 PROFILE = PlatformProfile(
     key="vapi",
     title="Vapi",
-    calls=(_CREDENTIAL, _PHONE_NUMBER),
-    inbound=InboundTarget(host="sip.vapi.ai", ports={"tls": 5061}, transport_rule=_TLS_ONLY),
+    calls=(CREDENTIAL_CALL, PHONE_NUMBER_CALL),
+    inbound=InboundTarget(host="sip.vapi.ai", ports={"tls": 5061}, transport_rule=TLS_ONLY_RULE),
     notes=(
         "`credential_id` is the `id` Vapi returns for the `byo-sip-trunk` credential.",
         "Exotel's ACL for Vapi's SBCs lists 44.229.228.186 and 44.238.177.138 (US), for "
@@ -73,7 +86,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_CREDENTIAL)
+@PROFILE.builds(CREDENTIAL_CALL)
 def byo_sip_trunk_credential(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -85,7 +98,7 @@ def byo_sip_trunk_credential(
     """Body of Vapi's credential call: Exotel's TLS edge as gateway, digest auth (secret)."""
 
 
-@PROFILE.builds(_PHONE_NUMBER)
+@PROFILE.builds(PHONE_NUMBER_CALL)
 def byo_phone_number(
     phone_number: Number,
     *,
