@@ -6,6 +6,10 @@
 CreateSIPOutboundTrunkRequest(trunk=SIPOutboundTrunkInfo(**body)))` (field names of
 livekit-protocol); `update_outbound_trunk_fields` is the keyword arguments of
 `LiveKitAPI.sip.update_outbound_trunk_fields(trunk_id, **body)`, used after a password rotation.
+
+The same declarations are the field mapping of `pulumi_exotel.platforms.livekit.SipOutboundTrunk`,
+which renders its inputs with `outbound_trunk` and sends `UPDATE_FIELDS` through LiveKit's
+partial update: one source for both.
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ from ._common import (
     TrunkLike,
 )
 
-__all__ = ["PROFILE", "inbound_destination", "outbound_trunk", "update_outbound_trunk_fields"]
+__all__ = [
+    "OUTBOUND_FIELDS",
+    "PROFILE",
+    "TRANSPORTS",
+    "UPDATE_FIELDS",
+    "inbound_destination",
+    "outbound_trunk",
+    "update_outbound_trunk_fields",
+]
 
 _TRANSPORT = {"tls": "SIP_TRANSPORT_TLS", "tcp": "SIP_TRANSPORT_TCP"}
 _DIGEST_FIELDS = (
@@ -51,6 +63,13 @@ _UPDATE = PlatformCall(
     feeds="keyword arguments of `LiveKitAPI.sip.update_outbound_trunk_fields(trunk_id, ...)`",
     fields=_DIGEST_FIELDS,
 )
+
+#: `SIPOutboundTrunkInfo` fields `outbound_trunk` fills, in declaration order.
+OUTBOUND_FIELDS: tuple[str, ...] = tuple(f.path for f in _OUTBOUND.fields)
+#: The fields a rotation (or a new edge or DID) changes, all in LiveKit's partial update.
+UPDATE_FIELDS: tuple[str, ...] = tuple(f.path for f in _UPDATE.fields)
+#: LiveKit's `SIPTransport` names for the transports the Exotel edge speaks.
+TRANSPORTS: tuple[str, ...] = tuple(_TRANSPORT.values())
 
 PROFILE = PlatformProfile(
     key="livekit",

@@ -1,0 +1,820 @@
+"""LiveKit's SIP side of an Exotel trunk as Pulumi resources: outbound trunk, inbound trunk and
+dispatch rule, through LiveKit's own SDK (``livekit-api``).
+
+- :class:`SipOutboundTrunk` sends LiveKit's outgoing calls to the Exotel edge with a digest
+  credential. Its fields come from ``voice_ai.livekit.outbound_trunk`` (one field mapping for
+  the request-body helpers and this resource). The edge address, transport, numbers and the
+  credential change in place through LiveKit's partial update, so a ``keepers`` rotation of the
+  ``DigestCredential`` updates this trunk between creating the new credential and deleting the
+  old one: no moment without a working credential.
+- :class:`SipInboundTrunk` accepts the calls Exotel sends to LiveKit (numbers, allowed source
+  addresses, optional digest auth); every field changes in place.
+- :class:`SipDispatchRule` puts each inbound call in a room (one per caller, or one fixed room)
+  and can dispatch an agent to it; every field changes in place (LiveKit's full-replace update,
+  same rule id).
+
+Settings: ``livekit:url``, ``livekit:apiKey``, ``livekit:apiSecret`` (secret), else LiveKit's own
+``LIVEKIT_URL``, ``LIVEKIT_API_KEY``, ``LIVEKIT_API_SECRET``; read in the provider process only.
+
+LiveKit lets several objects share a name, so the name is the natural key only here: create
+refuses a name that is taken (``adopt=True`` takes that object over instead). The provider's
+methods are synchronous (Pulumi's rule); each SDK call runs on its own event loop. The SDK's
+Cloud failover, which replays a request after a 5xx or transport error, is off: a replayed create
+makes a second trunk. Instead, a create whose answer is lost looks its object up by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_exotel.platforms._base import (
+    Field,
+    PlatformProvider,
+    PlatformProviderError,
+    PlatformResource,
+    PlatformSettings,
+    Props,
+    ResolvedSettings,
+    Setting,
+    import_sdk,
+    is_unknown,
+    secret_input,
+)
+from pulumi_exotel.resources.validation import InvalidInput, validate_e164
+from pulumi_exotel.voice_ai._common import CredentialLike, Number, Transport, TrunkLike
+from pulumi_exotel.voice_ai.livekit import (
+    OUTBOUND_FIELDS,
+    TRANSPORTS,
+    UPDATE_FIELDS,
+    outbound_trunk,
+)
+
+import_sdk("livekit.api", "livekit")
+from livekit.api import LiveKitAPI  # noqa: E402 (after the check that names the extra)
+from livekit.protocol import sip  # noqa: E402
+from livekit.protocol.agent_dispatch import RoomAgentDispatch  # noqa: E402
+from livekit.protocol.models import ListUpdate  # noqa: E402
+from livekit.protocol.room import RoomConfiguration  # noqa: E402
+
+__all__ = [
+    "SETTINGS",
+    "LiveKitSip",
+    "SipDispatchRule",
+    "SipDispatchRuleProvider",
+    "SipInboundTrunk",
+    "SipInboundTrunkProvider",
+    "SipOutboundTrunk",
+    "SipOutboundTrunkProvider",
+]
+
+SETTINGS = PlatformSettings(
+    "LiveKit",
+    extra="livekit",
+    settings={
+        "url": Setting("livekit:url", "LIVEKIT_URL"),
+        "api_key": Setting("livekit:apiKey", "LIVEKIT_API_KEY"),
+        "api_secret": Setting("livekit:apiSecret", "LIVEKIT_API_SECRET", secret=True),
+    },
+)
+
+_T = TypeVar("_T")
+
+
+# --- The SDK, synchronously -------------------------------------------------------------------
+
+
+class LiveKitSip:
+    """LiveKit's SIP service, one synchronous call at a time.
+
+    Built once per provider process and settings (never pickled). Each call opens an
+    ``aiohttp`` session on a fresh event loop, so the engine's worker threads never share one.
+    """
+
+    def __init__(self, url: str, api_key: str, api_secret: str) -> None:
+        self._url, self._api_key, self._api_secret = url, api_key, api_secret
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        async def call() -> Any:
+            api = LiveKitAPI(self._url, self._api_key, self._api_secret, failover=False)
+            async with api:
+                return await getattr(api.sip, method)(*args, **kwargs)
+
+        return asyncio.run(call())
+
+    def outbound_trunks(self, ids: Sequence[str] = ()) -> list[sip.SIPOutboundTrunkInfo]:
+        request = sip.ListSIPOutboundTrunkRequest(trunk_ids=list(ids))
+        return list(self._call("list_outbound_trunk", request).items)
+
+    def inbound_trunks(self, ids: Sequence[str] = ()) -> list[sip.SIPInboundTrunkInfo]:
+        request = sip.ListSIPInboundTrunkRequest(trunk_ids=list(ids))
+        return list(self._call("list_inbound_trunk", request).items)
+
+    def dispatch_rules(self, ids: Sequence[str] = ()) -> list[sip.SIPDispatchRuleInfo]:
+        request = sip.ListSIPDispatchRuleRequest(dispatch_rule_ids=list(ids))
+        return list(self._call("list_dispatch_rule", request).items)
+
+    def create_outbound_trunk(self, trunk: sip.SIPOutboundTrunkInfo) -> sip.SIPOutboundTrunkInfo:
+        request = sip.CreateSIPOutboundTrunkRequest(trunk=trunk)
+        result: sip.SIPOutboundTrunkInfo = self._call("create_outbound_trunk", request)
+        return result
+
+    def create_inbound_trunk(self, trunk: sip.SIPInboundTrunkInfo) -> sip.SIPInboundTrunkInfo:
+        request = sip.CreateSIPInboundTrunkRequest(trunk=trunk)
+        result: sip.SIPInboundTrunkInfo = self._call("create_inbound_trunk", request)
+        return result
+
+    def create_dispatch_rule(self, rule: sip.SIPDispatchRuleInfo) -> sip.SIPDispatchRuleInfo:
+        request = sip.CreateSIPDispatchRuleRequest(dispatch_rule=rule)
+        result: sip.SIPDispatchRuleInfo = self._call("create_dispatch_rule", request)
+        return result
+
+    def update_outbound_trunk(self, trunk_id: str, **fields: Any) -> sip.SIPOutboundTrunkInfo:
+        """LiveKit's partial update: only the given fields change."""
+        result: sip.SIPOutboundTrunkInfo = self._call(
+            "update_outbound_trunk_fields", trunk_id, **fields
+        )
+        return result
+
+    def update_inbound_trunk(self, trunk_id: str, **fields: Any) -> sip.SIPInboundTrunkInfo:
+        """LiveKit's partial update: only the given fields change."""
+        result: sip.SIPInboundTrunkInfo = self._call(
+            "update_inbound_trunk_fields", trunk_id, **fields
+        )
+        return result
+
+    def replace_dispatch_rule(
+        self, rule_id: str, rule: sip.SIPDispatchRuleInfo
+    ) -> sip.SIPDispatchRuleInfo:
+        """LiveKit's full update: the rule keeps its id and takes every field of ``rule``."""
+        result: sip.SIPDispatchRuleInfo = self._call("update_dispatch_rule", rule_id, rule)
+        return result
+
+    def delete_trunk(self, trunk_id: str) -> None:
+        self._call("delete_trunk", sip.DeleteSIPTrunkRequest(sip_trunk_id=trunk_id))
+
+    def delete_dispatch_rule(self, rule_id: str) -> None:
+        request = sip.DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=rule_id)
+        self._call("delete_dispatch_rule", request)
+
+
+# --- Input rules (no I/O) ---------------------------------------------------------------------
+
+
+def _validate_name(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        rule = "must be a non-empty string (the name adopt=True looks up)"
+        raise InvalidInput(field, value, rule)
+    return value
+
+
+def _validate_nonempty(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(field, value, "must be a non-empty string")
+    return value
+
+
+def _validate_text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(field, value, f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def _validate_password(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(field, value, "must be a non-empty string", secret=True)
+    return value
+
+
+_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>\d{1,5})$")
+
+
+def _validate_address(value: object, field: str) -> str:
+    rule = "must be host:port without a sip: scheme, e.g. in.voip.exotel.com:443"
+    match = _ADDRESS_RE.match(value) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise InvalidInput(field, value, rule)
+    return str(value)
+
+
+def _validate_transport(value: object, field: str) -> str:
+    if value not in TRANSPORTS:
+        rule = f"must be one of {', '.join(TRANSPORTS)} (the Exotel edge has no UDP)"
+        raise InvalidInput(field, value, rule)
+    return str(value)
+
+
+def _validate_country(value: object, field: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+        raise InvalidInput(field, value, "must be a two-letter ISO 3166 country code, e.g. IN")
+    return value
+
+
+def _list_of(
+    item: Callable[[object, str], str], *, at_least_one: bool = False
+) -> Callable[[object, str], Any]:
+    """A validator of a list whose items follow ``item``; unknown items pass (preview)."""
+
+    def validate(value: object, field: str) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise InvalidInput(field, value, "must be a list")
+        if at_least_one and not value:
+            raise InvalidInput(field, value, "must hold at least one entry")
+        if any(is_unknown(v) for v in value):
+            return list(value)
+        return [item(v, f"{field}[{i}]") for i, v in enumerate(value)]
+
+    return validate
+
+
+def _validate_allowed_address(value: object, field: str) -> str:
+    rule = "must be an IPv4 address or CIDR block, e.g. 182.76.143.61 or 182.76.143.0/24"
+    try:
+        network = ipaddress.ip_network(value if isinstance(value, str) else "", strict=False)
+    except ValueError:
+        raise InvalidInput(field, value, rule) from None
+    if network.version != 4:
+        raise InvalidInput(field, value, rule)
+    return str(value)
+
+
+def _validate_kind(value: object, field: str) -> str:
+    if value not in _RULE_KINDS:
+        raise InvalidInput(field, value, f"must be one of {', '.join(_RULE_KINDS)}")
+    return str(value)
+
+
+def _or_empty(value: Any) -> Any:
+    return value or ""
+
+
+def _or_empty_list(value: Any) -> Any:
+    return list(value or [])
+
+
+# --- Shared provider parts ----------------------------------------------------------------------
+
+
+class _LiveKitProvider(PlatformProvider[LiveKitSip]):
+    """What the three LiveKit providers share: settings, client, errors, name lookup."""
+
+    settings_spec = SETTINGS
+    natural_key = "name"
+
+    def _build_client(self, settings: ResolvedSettings) -> LiveKitSip:
+        return LiveKitSip(settings["url"], settings["api_key"], settings["api_secret"])
+
+    def _error_text(self, exc: Exception) -> str:
+        code, message = getattr(exc, "code", None), getattr(exc, "message", None)
+        if isinstance(code, str) and isinstance(message, str):
+            return f"{code}: {message}" if message else code
+        return super()._error_text(exc)
+
+    def _named(self, found: Sequence[_T], name: str) -> _T | None:
+        """The one object called ``name`` among ``found``; several is an error."""
+        named = [obj for obj in found if getattr(obj, "name", None) == name]
+        if len(named) > 1:
+            ids = ", ".join(self._object_id(obj) for obj in named)
+            raise PlatformProviderError(
+                f"{len(named)} {self.kind}s are named {name!r} in LiveKit ({ids}): adopt needs "
+                "exactly one. Delete the extra ones, or give this resource another name."
+            )
+        return named[0] if named else None
+
+    @staticmethod
+    def _recover(create: Callable[[], _T], lookup: Callable[[], _T | None]) -> _T:
+        """Run ``create``; if its answer is lost, the object may exist all the same. LiveKit has
+        no idempotency key, so look it up by name (nothing had that name before) and keep it:
+        failing instead would leave it orphaned outside Pulumi's state."""
+        try:
+            return create()
+        except Exception:
+            found = lookup()
+            if found is None:
+                raise
+            return found
+
+    def _inputs_from(self, outs: Props) -> Props:
+        inputs = super()._inputs_from(outs)
+        # A password read back is never stored as a plain input after a refresh.
+        for name in self.secret_fields:
+            inputs.pop(name, None)
+        return inputs
+
+
+def _trunk_outputs(inputs: Props, trunk: Any, names: Sequence[str]) -> Props:
+    """Outputs: ``inputs`` with the fields as LiveKit has them (drift shows on refresh)."""
+    outs = {**inputs, "sip_trunk_id": trunk.sip_trunk_id}
+    for name in names:
+        value = getattr(trunk, name)
+        if name == "transport":
+            value = sip.SIPTransport.Name(value)
+        elif not isinstance(value, str):
+            value = list(value)
+        outs[name] = value
+    # LiveKit answers "" for an unset text field: keep the input's None then.
+    for name in names:
+        if outs[name] == "" and inputs.get(name) is None:
+            outs[name] = None
+    if not outs.get("auth_password") and inputs.get("auth_password"):
+        outs["auth_password"] = inputs["auth_password"]
+    return outs
+
+
+def _list_update(old: Any, new: Any) -> Any:
+    """A partial update's list value: the new list; an empty one removes the old entries
+    (LiveKit 1.13 refuses ``ListUpdate.clear``, and an empty ``set`` changes nothing)."""
+    return list(new) if new else ListUpdate(remove=list(old or []))
+
+
+# --- SipOutboundTrunk ---------------------------------------------------------------------------
+
+_OUTBOUND_OUTPUTS = (*OUTBOUND_FIELDS, "destination_country")
+
+
+class SipOutboundTrunkProvider(_LiveKitProvider):
+    """Create, read, update (in place) and delete one LiveKit SIP outbound trunk."""
+
+    kind = "LiveKit SIP outbound trunk"
+    resource_class = "SipOutboundTrunk"
+    secret_fields = ("auth_password",)
+    fields = {
+        "name": Field(_validate_name, "update", required=True),
+        "address": Field(_validate_address, "update", required=True),
+        "transport": Field(_validate_transport, "update", required=True),
+        "numbers": Field(_list_of(validate_e164, at_least_one=True), "update", required=True),
+        "auth_username": Field(_validate_nonempty, "update", required=True),
+        "auth_password": Field(_validate_password, "update", required=True),
+        "metadata": Field(_validate_text, "update", canonical=_or_empty),
+        "destination_country": Field(_validate_country, "update", canonical=_or_empty),
+    }
+
+    def _find(self, client: LiveKitSip, props: Props) -> sip.SIPOutboundTrunkInfo | None:
+        return self._named(client.outbound_trunks(), props["name"])
+
+    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPOutboundTrunkInfo:
+        trunk = sip.SIPOutboundTrunkInfo(
+            **{k: props[k] for k in _OUTBOUND_OUTPUTS if props.get(k) is not None}
+        )
+        return self._recover(
+            lambda: client.create_outbound_trunk(trunk), lambda: self._find(client, props)
+        )
+
+    def _take_over(
+        self, client: LiveKitSip, found: sip.SIPOutboundTrunkInfo, props: Props
+    ) -> sip.SIPOutboundTrunkInfo:
+        current = _trunk_outputs({}, found, _OUTBOUND_OUTPUTS)
+        return self._patch(client, found.sip_trunk_id, current, props)
+
+    def _get(self, client: LiveKitSip, id_: str) -> sip.SIPOutboundTrunkInfo | None:
+        found = client.outbound_trunks([id_])
+        return found[0] if found else None
+
+    def _patch(
+        self, client: LiveKitSip, id_: str, olds: Props, news: Props
+    ) -> sip.SIPOutboundTrunkInfo:
+        # The rotation fields (UPDATE_FIELDS, as the voice_ai helper declares them) and the rest.
+        changes: dict[str, Any] = {}
+        for name in ("name", *UPDATE_FIELDS, "metadata", "destination_country"):
+            if self.fields[name].same(olds.get(name), news.get(name)):
+                continue
+            value = news.get(name)
+            if name == "numbers":
+                changes[name] = _list_update(olds.get(name), value)
+            elif name == "transport":
+                changes[name] = sip.SIPTransport.Value(str(value))
+            else:
+                changes[name] = _or_empty(value)  # "" clears a text field
+        return client.update_outbound_trunk(id_, **changes)
+
+    def _remove(self, client: LiveKitSip, id_: str) -> None:
+        client.delete_trunk(id_)
+
+    def _object_id(self, obj: Any) -> str:
+        return str(obj.sip_trunk_id)
+
+    def _outputs(self, inputs: Props, obj: Any) -> Props:
+        return _trunk_outputs(inputs, obj, _OUTBOUND_OUTPUTS)
+
+
+class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrunk"):
+    """A LiveKit SIP outbound trunk that places LiveKit's calls through an Exotel trunk.
+
+    Its fields are what ``voice_ai.livekit.outbound_trunk`` renders from the Exotel resources:
+    ``address`` is the trunk's edge for ``transport`` (or ``edge=``), ``auth_username`` /
+    ``auth_password`` the credential's, ``numbers`` the DIDs. Every field changes in place.
+    """
+
+    sip_trunk_id: pulumi.Output[str]
+    """LiveKit's id of the trunk (``ST_...``): what ``CreateSIPParticipant`` dials out through."""
+    name: pulumi.Output[str]
+    """The trunk's name in LiveKit (also what ``adopt=True`` looks up)."""
+    address: pulumi.Output[str]
+    """Where LiveKit sends calls: the Exotel edge ``host:port``."""
+    transport: pulumi.Output[str]
+    """``SIP_TRANSPORT_TLS`` or ``SIP_TRANSPORT_TCP``."""
+    numbers: pulumi.Output[list[str]]
+    """The DIDs LiveKit may call from (E.164)."""
+    auth_username: pulumi.Output[str]
+    """The digest user name (the credential's ``user_name``)."""
+    auth_password: pulumi.Output[str]
+    """The digest password; always a secret output."""
+    metadata: pulumi.Output[str | None]
+    """Free text LiveKit keeps with the trunk."""
+    destination_country: pulumi.Output[str | None]
+    """Two-letter country code LiveKit Cloud uses to pick the region that dials out."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        trunk: TrunkLike,
+        credential: CredentialLike,
+        numbers: Sequence[Number],
+        transport: Transport = "tls",
+        edge: str | None = None,
+        metadata: pulumi.Input[str] | None = None,
+        destination_country: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        body = outbound_trunk(
+            trunk,
+            credential,
+            numbers,
+            name=name,
+            transport=transport,
+            edge=edge,
+            metadata=metadata,
+        )
+        props: dict[str, Any] = {
+            field: _body_field(body, field, secret=field == "auth_password")
+            for field in OUTBOUND_FIELDS
+        }
+        props.update(destination_country=destination_country, adopt=adopt, sip_trunk_id=None)
+        super().__init__(
+            SipOutboundTrunkProvider(),
+            resource_name,
+            props,
+            opts,
+            secret_outputs=("auth_password",),
+        )
+
+
+def _body_field(body: pulumi.Output[dict[str, Any]], name: str, *, secret: bool) -> Any:
+    """One field of a rendered body; only the password stays secret."""
+    value = body.apply(lambda fields: fields.get(name))
+    return pulumi.Output.secret(value) if secret else pulumi.Output.unsecret(value)
+
+
+# --- SipInboundTrunk ----------------------------------------------------------------------------
+
+_INBOUND_FIELDS = (
+    "name",
+    "numbers",
+    "allowed_addresses",
+    "allowed_numbers",
+    "auth_username",
+    "auth_password",
+    "metadata",
+)
+
+
+class SipInboundTrunkProvider(_LiveKitProvider):
+    """Create, read, update (in place) and delete one LiveKit SIP inbound trunk."""
+
+    kind = "LiveKit SIP inbound trunk"
+    resource_class = "SipInboundTrunk"
+    secret_fields = ("auth_password",)
+    fields = {
+        "name": Field(_validate_name, "update", required=True),
+        "numbers": Field(_list_of(validate_e164), "update", canonical=_or_empty_list),
+        "allowed_addresses": Field(
+            _list_of(_validate_allowed_address), "update", canonical=_or_empty_list
+        ),
+        "allowed_numbers": Field(_list_of(validate_e164), "update", canonical=_or_empty_list),
+        "auth_username": Field(_validate_nonempty, "update", canonical=_or_empty),
+        "auth_password": Field(_validate_password, "update", canonical=_or_empty),
+        "metadata": Field(_validate_text, "update", canonical=_or_empty),
+    }
+
+    def _check_together(self, inputs: Props) -> list[CheckFailure]:
+        has_user = bool(inputs.get("auth_username"))
+        has_password = bool(inputs.get("auth_password"))
+        if has_user != has_password:
+            return [
+                CheckFailure(
+                    "auth_password" if has_user else "auth_username",
+                    "auth_username and auth_password go together: give both or neither",
+                )
+            ]
+        return []
+
+    def _find(self, client: LiveKitSip, props: Props) -> sip.SIPInboundTrunkInfo | None:
+        return self._named(client.inbound_trunks(), props["name"])
+
+    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPInboundTrunkInfo:
+        trunk = sip.SIPInboundTrunkInfo(
+            **{k: props[k] for k in _INBOUND_FIELDS if props.get(k) is not None}
+        )
+        return self._recover(
+            lambda: client.create_inbound_trunk(trunk), lambda: self._find(client, props)
+        )
+
+    def _take_over(
+        self, client: LiveKitSip, found: sip.SIPInboundTrunkInfo, props: Props
+    ) -> sip.SIPInboundTrunkInfo:
+        current = _trunk_outputs({}, found, _INBOUND_FIELDS)
+        return self._patch(client, found.sip_trunk_id, current, props)
+
+    def _get(self, client: LiveKitSip, id_: str) -> sip.SIPInboundTrunkInfo | None:
+        found = client.inbound_trunks([id_])
+        return found[0] if found else None
+
+    def _patch(
+        self, client: LiveKitSip, id_: str, olds: Props, news: Props
+    ) -> sip.SIPInboundTrunkInfo:
+        changes: dict[str, Any] = {}
+        for name in _INBOUND_FIELDS:
+            if self.fields[name].same(olds.get(name), news.get(name)):
+                continue
+            value = news.get(name)
+            if name in ("numbers", "allowed_addresses", "allowed_numbers"):
+                changes[name] = _list_update(olds.get(name), value)
+            else:
+                changes[name] = _or_empty(value)
+        return client.update_inbound_trunk(id_, **changes)
+
+    def _remove(self, client: LiveKitSip, id_: str) -> None:
+        client.delete_trunk(id_)
+
+    def _object_id(self, obj: Any) -> str:
+        return str(obj.sip_trunk_id)
+
+    def _outputs(self, inputs: Props, obj: Any) -> Props:
+        return _trunk_outputs(inputs, obj, _INBOUND_FIELDS)
+
+
+class SipInboundTrunk(PlatformResource, module="livekit", name="SipInboundTrunk"):
+    """A LiveKit SIP inbound trunk: which calls LiveKit accepts (from Exotel, for its DIDs).
+
+    ``numbers`` are the DIDs called (a ``PhoneMapping`` or an E.164 string each); with none,
+    any number is accepted. ``allowed_addresses`` are the source IPs or CIDR blocks LiveKit
+    accepts calls from (Exotel's signalling addresses); ``auth_username`` / ``auth_password``
+    ask the caller for digest auth. Every field changes in place.
+    """
+
+    sip_trunk_id: pulumi.Output[str]
+    """LiveKit's id of the trunk (``ST_...``): what a ``SipDispatchRule`` names."""
+    name: pulumi.Output[str]
+    """The trunk's name in LiveKit (also what ``adopt=True`` looks up)."""
+    numbers: pulumi.Output[list[str]]
+    """The called numbers this trunk takes (E.164); empty for any."""
+    allowed_addresses: pulumi.Output[list[str]]
+    """Source IPv4 addresses or CIDR blocks calls may come from; empty for any."""
+    allowed_numbers: pulumi.Output[list[str]]
+    """Caller numbers accepted (E.164); empty for any."""
+    auth_username: pulumi.Output[str | None]
+    """Digest user name callers must use, if any."""
+    auth_password: pulumi.Output[str | None]
+    """Digest password callers must use, if any; always a secret output."""
+    metadata: pulumi.Output[str | None]
+    """Free text LiveKit keeps with the trunk."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        numbers: Sequence[Number] = (),
+        allowed_addresses: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        allowed_numbers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        auth_username: pulumi.Input[str] | None = None,
+        auth_password: pulumi.Input[str] | None = None,
+        metadata: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "name": name,
+            "numbers": [_number(n) for n in numbers],
+            "allowed_addresses": allowed_addresses,
+            "allowed_numbers": allowed_numbers,
+            "auth_username": auth_username,
+            "auth_password": secret_input(auth_password),
+            "metadata": metadata,
+            "adopt": adopt,
+            "sip_trunk_id": None,
+        }
+        super().__init__(
+            SipInboundTrunkProvider(),
+            resource_name,
+            props,
+            opts,
+            secret_outputs=("auth_password",),
+        )
+
+
+def _number(number: Number) -> pulumi.Input[str]:
+    """A DID given as a ``PhoneMapping`` (then the trunk waits for the mapping) or a string."""
+    return number if isinstance(number, (str, pulumi.Output)) else number.phone_number
+
+
+# --- SipDispatchRule ----------------------------------------------------------------------------
+
+_RULE_KINDS = ("individual", "direct")
+_RULE_FIELDS = (
+    "name",
+    "trunk_ids",
+    "kind",
+    "room_prefix",
+    "room_name",
+    "agent_name",
+    "agent_metadata",
+    "metadata",
+)
+
+
+class SipDispatchRuleProvider(_LiveKitProvider):
+    """Create, read, update (in place) and delete one LiveKit SIP dispatch rule."""
+
+    kind = "LiveKit SIP dispatch rule"
+    resource_class = "SipDispatchRule"
+    fields = {
+        "name": Field(_validate_name, "update", required=True),
+        "trunk_ids": Field(_list_of(_validate_nonempty), "update", canonical=_or_empty_list),
+        "kind": Field(_validate_kind, "update", default="individual"),
+        "room_prefix": Field(_validate_text, "update", canonical=_or_empty),
+        "room_name": Field(_validate_text, "update", canonical=_or_empty),
+        "agent_name": Field(_validate_text, "update", canonical=_or_empty),
+        "agent_metadata": Field(_validate_text, "update", canonical=_or_empty),
+        "metadata": Field(_validate_text, "update", canonical=_or_empty),
+    }
+
+    def _check_together(self, inputs: Props) -> list[CheckFailure]:
+        kind = inputs.get("kind")
+        failures: list[CheckFailure] = []
+        if (
+            kind == "direct"
+            and not inputs.get("room_name")
+            and not is_unknown(inputs.get("room_name"))
+        ):
+            failures.append(CheckFailure("room_name", "room_name is required with kind='direct'"))
+        if kind == "individual" and inputs.get("room_name"):
+            failures.append(
+                CheckFailure(
+                    "room_name",
+                    "room_name is for kind='direct'; kind='individual' makes one room per "
+                    "caller, named room_prefix + a random part",
+                )
+            )
+        if kind == "direct" and inputs.get("room_prefix"):
+            failures.append(
+                CheckFailure("room_prefix", "room_prefix is for kind='individual', not 'direct'")
+            )
+        if inputs.get("agent_metadata") and not inputs.get("agent_name"):
+            failures.append(
+                CheckFailure(
+                    "agent_metadata", "agent_metadata needs agent_name (the agent to dispatch)"
+                )
+            )
+        return failures
+
+    def _info(self, props: Props) -> sip.SIPDispatchRuleInfo:
+        if props.get("kind") == "direct":
+            rule = sip.SIPDispatchRule(
+                dispatch_rule_direct=sip.SIPDispatchRuleDirect(room_name=props["room_name"])
+            )
+        else:
+            rule = sip.SIPDispatchRule(
+                dispatch_rule_individual=sip.SIPDispatchRuleIndividual(
+                    room_prefix=props.get("room_prefix") or ""
+                )
+            )
+        room_config = None
+        if props.get("agent_name"):
+            agent = RoomAgentDispatch(
+                agent_name=props["agent_name"], metadata=props.get("agent_metadata") or ""
+            )
+            room_config = RoomConfiguration(agents=[agent])
+        return sip.SIPDispatchRuleInfo(
+            name=props["name"],
+            trunk_ids=list(props.get("trunk_ids") or []),
+            rule=rule,
+            metadata=props.get("metadata") or "",
+            room_config=room_config,
+        )
+
+    def _find(self, client: LiveKitSip, props: Props) -> sip.SIPDispatchRuleInfo | None:
+        return self._named(client.dispatch_rules(), props["name"])
+
+    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPDispatchRuleInfo:
+        info = self._info(props)
+        return self._recover(
+            lambda: client.create_dispatch_rule(info), lambda: self._find(client, props)
+        )
+
+    def _take_over(
+        self, client: LiveKitSip, found: sip.SIPDispatchRuleInfo, props: Props
+    ) -> sip.SIPDispatchRuleInfo:
+        return client.replace_dispatch_rule(found.sip_dispatch_rule_id, self._info(props))
+
+    def _get(self, client: LiveKitSip, id_: str) -> sip.SIPDispatchRuleInfo | None:
+        found = client.dispatch_rules([id_])
+        return found[0] if found else None
+
+    def _patch(
+        self, client: LiveKitSip, id_: str, olds: Props, news: Props
+    ) -> sip.SIPDispatchRuleInfo:
+        return client.replace_dispatch_rule(id_, self._info(news))
+
+    def _remove(self, client: LiveKitSip, id_: str) -> None:
+        client.delete_dispatch_rule(id_)
+
+    def _object_id(self, obj: Any) -> str:
+        return str(obj.sip_dispatch_rule_id)
+
+    def _outputs(self, inputs: Props, obj: Any) -> Props:
+        rule: sip.SIPDispatchRuleInfo = obj
+        which = rule.rule.WhichOneof("rule")
+        agents = list(rule.room_config.agents)
+        found = {
+            "name": rule.name,
+            "trunk_ids": list(rule.trunk_ids),
+            "kind": "direct" if which == "dispatch_rule_direct" else "individual",
+            "room_prefix": rule.rule.dispatch_rule_individual.room_prefix,
+            "room_name": rule.rule.dispatch_rule_direct.room_name,
+            "agent_name": agents[0].agent_name if agents else "",
+            "agent_metadata": agents[0].metadata if agents else "",
+            "metadata": rule.metadata,
+        }
+        outs = {**inputs, "sip_dispatch_rule_id": rule.sip_dispatch_rule_id}
+        for name, value in found.items():
+            # LiveKit answers "" for unset text: keep the input's None then.
+            outs[name] = None if value == "" and inputs.get(name) is None else value
+        return outs
+
+
+class SipDispatchRule(PlatformResource, module="livekit", name="SipDispatchRule"):
+    """A LiveKit SIP dispatch rule: which room an inbound call joins, and which agent joins it.
+
+    ``kind="individual"`` (default) gives each caller a new room named ``room_prefix`` plus a
+    random part; ``kind="direct"`` puts every call in ``room_name``. ``agent_name`` dispatches
+    that agent (with ``agent_metadata``) into the room. ``trunk_ids`` limit the rule to those
+    inbound trunks (empty: every trunk). Every field changes in place.
+    """
+
+    sip_dispatch_rule_id: pulumi.Output[str]
+    """LiveKit's id of the rule (``SDR_...``)."""
+    name: pulumi.Output[str]
+    """The rule's name in LiveKit (also what ``adopt=True`` looks up)."""
+    trunk_ids: pulumi.Output[list[str]]
+    """The inbound trunks the rule applies to; empty for all."""
+    kind: pulumi.Output[str]
+    """``individual`` (a room per caller) or ``direct`` (one fixed room)."""
+    room_prefix: pulumi.Output[str | None]
+    """Prefix of the per-caller room names (``individual``)."""
+    room_name: pulumi.Output[str | None]
+    """The room every call joins (``direct``)."""
+    agent_name: pulumi.Output[str | None]
+    """The agent dispatched into the room, if any."""
+    agent_metadata: pulumi.Output[str | None]
+    """Metadata the dispatched agent receives."""
+    metadata: pulumi.Output[str | None]
+    """Free text LiveKit keeps with the rule."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        trunk_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        kind: pulumi.Input[str] = "individual",
+        room_prefix: pulumi.Input[str] | None = None,
+        room_name: pulumi.Input[str] | None = None,
+        agent_name: pulumi.Input[str] | None = None,
+        agent_metadata: pulumi.Input[str] | None = None,
+        metadata: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "name": name,
+            "trunk_ids": trunk_ids,
+            "kind": kind,
+            "room_prefix": room_prefix,
+            "room_name": room_name,
+            "agent_name": agent_name,
+            "agent_metadata": agent_metadata,
+            "metadata": metadata,
+            "adopt": adopt,
+            "sip_dispatch_rule_id": None,
+        }
+        super().__init__(SipDispatchRuleProvider(), resource_name, props, opts)
