@@ -6,13 +6,25 @@ into Pulumi state.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import SplitResult, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["CONFIG_KEYS", "ConfigError", "ExotelSettings"]
+__all__ = [
+    "CONFIG_KEYS",
+    "ConfigError",
+    "ExotelSettings",
+    "StoreKind",
+    "StoreLocation",
+    "default_sqlite_path",
+    "parse_store_setting",
+]
 
 #: settings field -> (Pulumi config key, environment variable)
 CONFIG_KEYS: dict[str, tuple[str, str]] = {
@@ -29,6 +41,7 @@ CONFIG_KEYS: dict[str, tuple[str, str]] = {
     "max_concurrency": ("exotel:maxConcurrency", "EXOTEL_MAX_CONCURRENCY"),
     "timeout_seconds": ("exotel:timeoutSeconds", "EXOTEL_TIMEOUT_SECONDS"),
     "max_retries": ("exotel:maxRetries", "EXOTEL_MAX_RETRIES"),
+    "rate_limit_store": ("exotel:rateLimitStore", "EXOTEL_RATE_LIMIT_STORE"),
 }
 
 _REQUIRED = ("api_key", "api_token", "account_sid")
@@ -36,6 +49,92 @@ _REQUIRED = ("api_key", "api_token", "account_sid")
 
 class ConfigError(ValueError):
     """A provider setting is missing or invalid; the message names the config key and env var."""
+
+
+# --- exotel:rateLimitStore: where the shared rate budget lives (client/store.py uses it) ----
+
+StoreKind = Literal["sqlite", "redis", "memory"]
+
+
+def default_sqlite_path() -> Path:
+    """``${XDG_CACHE_HOME:-~/.cache}/pulumi-exotel/rate-budget.sqlite``."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "pulumi-exotel" / "rate-budget.sqlite"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """A parsed ``exotel:rateLimitStore``: the kind and the file path or Redis URL."""
+
+    kind: StoreKind
+    target: str = ""
+
+    @property
+    def display(self) -> str:
+        """The location as users may see it: a Redis password is replaced by ``***``."""
+        if self.kind == "redis":
+            return _redact(urlsplit(self.target))
+        if self.kind == "sqlite":
+            return f"sqlite file {self.target}"
+        return "memory"
+
+
+def _redact(url: SplitResult) -> str:
+    if url.password is None:
+        return url.geturl()
+    user = url.username or ""
+    host = url.hostname or ""
+    port = f":{url.port}" if url.port is not None else ""
+    return url._replace(netloc=f"{user}:***@{host}{port}").geturl()
+
+
+def parse_store_setting(value: str | None) -> StoreLocation:
+    """Parse the setting; ``None`` or empty means the default SQLite file.
+
+    Raises ``ValueError`` naming the (redacted) value and the accepted forms.
+    """
+    text = (value or "").strip()
+    if text in ("", "sqlite"):
+        return StoreLocation("sqlite", str(default_sqlite_path()))
+    if text == "memory":
+        return StoreLocation("memory")
+    lowered = text.lower()
+    if lowered.startswith("sqlite:///"):
+        path = text[len("sqlite://") :]
+        if len(path) > 1:
+            return StoreLocation("sqlite", path)
+    elif lowered.startswith(("redis://", "rediss://")):
+        return StoreLocation("redis", _check_redis_url(text))
+    raise ValueError(
+        f"{_shown(text)!r} is not a rate limit store: use 'sqlite' (the default, "
+        f"{default_sqlite_path()}), 'sqlite:///absolute/path.sqlite', "
+        "'redis://host:port/db' or 'memory'"
+    )
+
+
+def _shown(text: str) -> str:
+    """A value for an error message: a URL's password is cut out."""
+    try:
+        return _redact(urlsplit(text))
+    except ValueError:
+        return text.split("@")[-1]
+
+
+def _check_redis_url(text: str) -> str:
+    def bad(rule: str) -> ValueError:
+        return ValueError(f"{_shown(text)!r} is not a usable Redis address: {rule}")
+
+    try:
+        url = urlsplit(text)
+        _ = url.port  # parses the port, raises ValueError when it is not a number in range
+    except ValueError:
+        raise bad("the port must be a number from 1 to 65535") from None
+    if not url.hostname:
+        raise bad("it needs a host, as in redis://host:6379/0") from None
+    db = url.path.strip("/")
+    if db and not (db.isascii() and db.isdigit()):
+        raise bad("the path is the database number, as in redis://host:6379/0")
+    return text
 
 
 class ExotelSettings(BaseSettings):
@@ -61,6 +160,22 @@ class ExotelSettings(BaseSettings):
     max_concurrency: int = Field(default=50, ge=1)
     timeout_seconds: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=20)
+    rate_limit_store: str = Field(
+        default="sqlite",
+        description="Where the per-account rate budget is shared: sqlite (default file), "
+        "sqlite:///path, redis://host:port/db, or memory",
+    )
+
+    @field_validator("rate_limit_store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        parse_store_setting(value)  # raises ValueError naming the accepted forms
+        return value.strip() or "sqlite"
+
+    @property
+    def store_location(self) -> StoreLocation:
+        """``rate_limit_store`` parsed (the default file path resolved now)."""
+        return parse_store_setting(self.rate_limit_store)
 
     @property
     def api_root(self) -> str:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the local SIP edge and its tests run: Kamailio with its SQLite and TLS modules,
 # sipp (Debian's sip-tester) and stunnel; and redis-server, which the LiveKit tests' real
-# livekit-server needs for its SIP API. Idempotent: a no-op when all are installed.
+# livekit-server needs for its SIP API and the shared rate budget's tests
+# (exotel:rateLimitStore=redis://...) start on loopback. Idempotent: a no-op when all are
+# installed.
 #
 # Debian starts a packaged daemon on install; a system Kamailio would listen on 5060 on every
 # interface, a system Redis on 6379. A policy-rc.d that exits 101 forbids that during the

@@ -20,6 +20,7 @@ from pulumi_exotel.client.digest_credentials import DigestCredentialsMixin
 from pulumi_exotel.client.http import HttpCore, RetryPolicy
 from pulumi_exotel.client.limits import RequestLimiter
 from pulumi_exotel.client.phone_mappings import PhoneMappingsMixin
+from pulumi_exotel.client.store import Journal, Store, open_store
 from pulumi_exotel.client.trunk_settings import TrunkSettingsMixin
 from pulumi_exotel.client.trunks import TrunksMixin
 from pulumi_exotel.client.whitelisted_ips import WhitelistedIpsMixin
@@ -59,6 +60,16 @@ class ExotelClient(
     @property
     def limiter(self) -> RequestLimiter:
         return self._core.limiter
+
+    @property
+    def store(self) -> Store:
+        """The ``exotel:rateLimitStore`` for this account: the rate budget and the journal."""
+        return open_store(self.settings.store_location, self.settings.api_root)
+
+    @property
+    def journal(self) -> Journal:
+        """The account's intent journal, kept where the rate budget is (``store.py``)."""
+        return self.store.journal
 
     def close(self) -> None:
         """Close pooled connections. The shared limiter stays for other clients."""

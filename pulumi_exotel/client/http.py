@@ -2,7 +2,8 @@
 
 Everything a request needs passes through ``HttpCore``:
 
-1. ``RequestLimiter.slot()`` (``limits.py``): the process-wide rate and concurrency limit.
+1. ``RequestLimiter.slot()`` (``limits.py``): the account's shared rate budget (kept in the
+   ``exotel:rateLimitStore``) and the process's concurrency limit.
 2. httpx with HTTP Basic auth (API key and token), JSON bodies, timeouts from the settings.
    httpx errors (connect, timeout, a response that never came) become ``TransportError``.
 3. ``unwrap()``: the one place a response becomes data or an ``ApiError``. Success is read
@@ -171,7 +172,10 @@ class HttpCore:
         self._secrets = (token,)
         self._policy = retry_policy or RetryPolicy(max_retries=settings.max_retries)
         self._limiter = limiter or RequestLimiter.shared(
-            settings.api_root, settings.rate_limit_per_minute, settings.max_concurrency
+            settings.api_root,
+            settings.rate_limit_per_minute,
+            settings.max_concurrency,
+            settings.store_location,
         )
         self._http = httpx.Client(
             base_url=self.api_root + "/",

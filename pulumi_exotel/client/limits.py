@@ -1,34 +1,48 @@
-"""Process-wide throttling: every request to one Exotel account passes one ``RequestLimiter``.
+"""Throttling: every request to one Exotel account passes one ``RequestLimiter``, and the
+rate budget is shared by every process and machine that uses the same store.
 
 Exotel allows 200 requests per minute and 50 concurrent connections per account
 (exotel-api.md §1). Pulumi runs several resource operations at once in one provider process,
-each with its own client, so the limit must be shared: ``RequestLimiter.shared()`` hands out one
-limiter per base URL + account (and configured limits: a client configured with a different
-budget gets its own limiter rather than silently changing everyone else's). Callers block until
-they may send; they never fail here.
+each with its own client, and several processes spend one account's budget: consecutive
+commands, parallel stacks, CI jobs. So:
 
-Library choice: the rolling window is pyrate-limiter's ``InMemoryBucket`` (an exact
-sliding-window log, thread-safe, with a blocking ``try_acquire``), rather than a hand-written
-deque of timestamps: it is maintained, tested against exactly this race-prone bookkeeping,
-and computes how long to sleep. A sliding window is the most permissive client schedule that
-still satisfies a server counting per fixed minute, per rolling minute or with a token bucket
-of ``limit`` tokens, so it keeps full throughput without tripping any of them. The concurrency
-cap is a small condition-variable counter (pyrate-limiter has no in-flight limit) that also
-reports how many requests are in flight.
+- the rate window is a ``store.RateBucket`` in the store named by ``exotel:rateLimitStore``
+  (default: an SQLite file in the user's cache directory, shared by every process on the
+  machine; ``redis://`` shares across machines; ``memory`` is one process). Two stacks on one
+  account together stay at or under ``exotel:rateLimitPerMinute``.
+- ``RequestLimiter.shared()`` hands out one limiter per base URL + account, store and limits
+  within a process (a client configured with a different budget gets its own limiter rather
+  than silently changing everyone else's). Callers block until they may send; they fail only
+  when the store itself is unusable (``store.StoreUnavailable``, naming the setting).
+
+Library choice: the windows are pyrate-limiter's buckets (exact sliding-window logs; SQLite with
+a file lock, Redis with an atomic Lua script), see ``store.py``. A sliding window is the most
+permissive client schedule that still satisfies a server counting per fixed minute, per rolling
+minute or with a token bucket of ``limit`` tokens, so it keeps full throughput without tripping
+any of them. The concurrency cap is per process: a small condition-variable counter
+(pyrate-limiter has no in-flight limit) that also reports how many requests are in flight.
 
 The window is counted from when the client sends, but the server counts from when it
 receives; ``WINDOW_MARGIN_SECONDS`` widens the client's window a little so that uneven
-network latency cannot push 201 requests into one server-side minute.
+network latency (or a little clock skew between machines sharing Redis) cannot push 201
+requests into one server-side minute.
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
-from pyrate_limiter import InMemoryBucket, Limiter, Rate
+from pulumi_exotel.client.store import (
+    RateBucket,
+    StoreLocation,
+    open_store,
+    parse_store_setting,
+)
 
 __all__ = ["WINDOW_MARGIN_SECONDS", "RequestLimiter"]
 
@@ -61,13 +75,15 @@ class _Slots:
 
 
 class RequestLimiter:
-    """At most ``per_minute`` requests per rolling ``period_seconds`` and ``max_concurrency`` in
-    flight. Thread-safe; ``slot()`` blocks until both allow one more request.
+    """At most ``per_minute`` requests per rolling ``period_seconds`` (counted in ``bucket``,
+    shared as its store is shared) and ``max_concurrency`` in flight in this process.
+    Thread-safe; ``slot()`` blocks until both allow one more request.
 
-    ``period_seconds`` exists for tests and benchmarks; Exotel's window is a minute.
+    Without ``bucket``, the window is this limiter's own (in memory). ``period_seconds`` exists
+    for tests and benchmarks; Exotel's window is a minute.
     """
 
-    _registry: ClassVar[dict[tuple[str, int, int], RequestLimiter]] = {}
+    _registry: ClassVar[dict[tuple[str, str, int, int], RequestLimiter]] = {}
     _registry_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(
@@ -77,13 +93,14 @@ class RequestLimiter:
         *,
         period_seconds: float = 60.0,
         margin_seconds: float = WINDOW_MARGIN_SECONDS,
+        store: StoreLocation | str | None = "memory",
+        account: str = "",
     ) -> None:
         if per_minute < 1 or max_concurrency < 1:
             raise ValueError("per_minute and max_concurrency must be at least 1")
-        self._window_ms = int((period_seconds + margin_seconds) * 1000)
+        window_ms = int((period_seconds + margin_seconds) * 1000)
         self._per_minute = per_minute
-        self._bucket = InMemoryBucket([Rate(per_minute, self._window_ms)])
-        self._limiter = Limiter(self._bucket)
+        self._bucket: RateBucket = open_store(store, account).rate_bucket(per_minute, window_ms)
         self._slots = _Slots(max_concurrency)
 
     @property
@@ -113,17 +130,32 @@ class RequestLimiter:
             self._slots.release()
 
     def _acquire_rate(self) -> None:
-        # blocking=True with no timeout returns False only if one item could never fit.
-        admitted = self._limiter.try_acquire("exotel", blocking=True)
-        if admitted is not True:
-            raise RuntimeError("request limiter refused a single request")  # pragma: no cover
+        while True:
+            wait_ms = self._bucket.take()
+            if wait_ms == 0:
+                return
+            # A little jitter, so that waiters in several processes told the same wait do not
+            # all ask again in the same millisecond.
+            time.sleep(wait_ms / 1000 + random.uniform(0, 0.02))
 
     @classmethod
-    def shared(cls, key: str, per_minute: int, max_concurrency: int) -> RequestLimiter:
-        """The process-wide limiter for ``key`` (base URL + account) and these limits."""
-        registry_key = (key, per_minute, max_concurrency)
+    def shared(
+        cls,
+        key: str,
+        per_minute: int,
+        max_concurrency: int,
+        store: StoreLocation | str | None = "memory",
+    ) -> RequestLimiter:
+        """The process's limiter for ``key`` (base URL + account), ``store`` and these limits.
+
+        ``store`` is the ``exotel:rateLimitStore`` value; every process using the same store
+        and ``key`` spends one budget.
+        """
+        location = store if isinstance(store, StoreLocation) else parse_store_setting(store)
+        registry_key = (key, repr(location), per_minute, max_concurrency)
         with cls._registry_lock:
             limiter = cls._registry.get(registry_key)
             if limiter is None:
-                limiter = cls._registry[registry_key] = cls(per_minute, max_concurrency)
+                limiter = cls(per_minute, max_concurrency, store=location, account=key)
+                cls._registry[registry_key] = limiter
             return limiter
