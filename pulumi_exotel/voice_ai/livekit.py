@@ -34,15 +34,8 @@ from ._common import (
     TrunkLike,
 )
 
-__all__ = [
-    "OUTBOUND_FIELDS",
-    "PROFILE",
-    "TRANSPORTS",
-    "UPDATE_FIELDS",
-    "inbound_destination",
-    "outbound_trunk",
-    "update_outbound_trunk_fields",
-]
+# The field-name constants below are for platforms.livekit, not part of the helpers' surface.
+__all__ = ["PROFILE", "inbound_destination", "outbound_trunk", "update_outbound_trunk_fields"]
 
 _TRANSPORT = {"tls": "SIP_TRANSPORT_TLS", "tcp": "SIP_TRANSPORT_TCP"}
 _DIGEST_FIELDS = (
