@@ -585,7 +585,7 @@ class Backend:
     def _insert_destination(
         self, db: sqlite3.Connection, account_sid: str, trunk_sid: str, destination: str | None
     ) -> JsonObject:
-        parsed = rules.parse_destination(destination)
+        parsed = rules.check_destination(destination)
         if parsed.ip is not None and not self._ip_whitelisted(
             db, account_sid, trunk_sid, parsed.ip
         ):

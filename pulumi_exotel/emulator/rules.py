@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from pulumi_exotel.emulator.faults import ExotelFault, invalid, mandatory, not_found
+from pulumi_exotel.sip_uri import is_fqdn, public_ipv4
 
 __all__ = [
     "DOMAIN_SUFFIX",
@@ -39,6 +40,7 @@ __all__ = [
     "SETTING_NAMES",
     "Destination",
     "check_auth_type",
+    "check_destination",
     "check_domain_name",
     "check_friendly_name",
     "check_mask",
@@ -49,7 +51,6 @@ __all__ = [
     "check_setting",
     "check_trunk_name",
     "check_user_name",
-    "parse_destination",
     "parse_ipv4",
     "unknown_trunk",
 ]
@@ -65,8 +66,6 @@ _E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _AUTH_TYPE_RE = re.compile(r"^[A-Z][A-Z_-]{0,31}$")
 _USER_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _DOMAIN_PREFIX_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
-_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-_TLD_RE = re.compile(r"^[A-Za-z]{2,63}$")
 _IPV4_SHAPE_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 _DESTINATION_RE = re.compile(
     r"^(?:sip:)?(?P<host>[^:;]+)(?::(?P<port>[0-9]{1,5}))?(?P<params>(?:;[^;]*)*)$",
@@ -163,8 +162,12 @@ class Destination:
     ip: ipaddress.IPv4Address | None
 
 
-def parse_destination(destination: str | None) -> Destination:
-    """Check one destination URI item; failures are per-item 1002s (exotel-api.md §6)."""
+def check_destination(destination: str | None) -> Destination:
+    """Check one destination URI item; failures are per-item 1002s (exotel-api.md §6).
+
+    Exotel's rule, laxer than ours (`pulumi_exotel.sip_uri.parse_destination`): the port may be
+    missing and UDP passes. The host rules are the same ones.
+    """
     if destination is None:
         raise mandatory("Destination is mandatory")
     bad = invalid("Destination is not a valid Ip or Fqdn")
@@ -180,10 +183,10 @@ def parse_destination(destination: str | None) -> Destination:
             raise bad
     ip: ipaddress.IPv4Address | None = None
     if _IPV4_SHAPE_RE.fullmatch(host):
-        ip = _public_ipv4(host)
+        ip = public_ipv4(host)
         if ip is None:
             raise bad
-    elif not _is_fqdn(host):
+    elif not is_fqdn(host):
         raise bad
     body = destination[4:] if destination[:4].lower() == "sip:" else destination
     return Destination(stored=f"sip:{body}", ip=ip)
@@ -228,29 +231,6 @@ def check_setting(name: str | None, value: str | None) -> tuple[str, str]:
     if not _E164_RE.fullmatch(value):
         raise invalid(f"Invalid value for {name}")
     return name, value
-
-
-def _public_ipv4(text: str) -> ipaddress.IPv4Address | None:
-    """The address if ``text`` is a dotted-quad, globally routable IPv4 address."""
-    if not _IPV4_SHAPE_RE.fullmatch(text):
-        return None
-    try:
-        address = ipaddress.IPv4Address(text)
-    except ValueError:
-        return None
-    # is_global is False for private, loopback, link-local, RFC 5737 documentation and
-    # reserved ranges: Exotel rejects those (REF-old), and the edge could never reach them.
-    return address if address.is_global and not address.is_multicast else None
-
-
-def _is_fqdn(host: str) -> bool:
-    labels = host.split(".")
-    return (
-        len(host) <= 253
-        and len(labels) >= 2
-        and all(_LABEL_RE.fullmatch(label) for label in labels)
-        and _TLD_RE.fullmatch(labels[-1]) is not None
-    )
 
 
 def unknown_trunk(*, as_403: bool) -> ExotelFault:

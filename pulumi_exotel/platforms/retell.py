@@ -48,7 +48,7 @@ from pulumi_exotel.platforms._base import (
     validate_transport,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
-from pulumi_exotel.voice_ai._common import Arg, PlatformCall
+from pulumi_exotel.voice_ai.mapping import Arg
 from pulumi_exotel.voice_ai.retell import PROFILE
 
 if TYPE_CHECKING:
@@ -68,13 +68,9 @@ SETTINGS = PlatformSettings(
 )
 
 
-def _call(helper: str) -> PlatformCall:
-    return next(call for call in PROFILE.calls if call.helper == helper)
-
-
 #: The voice_ai mappings of Retell's import and update calls: the bodies sent here.
-IMPORT = _call("import_phone_number")
-UPDATE = _call("update_phone_number")
+IMPORT = PROFILE.call("import_phone_number")
+UPDATE = PROFILE.call("update_phone_number")
 #: Arguments of the import call that are ours to set (voice_ai's `Arg` fields).
 _ARGS = tuple(f.source.name for f in IMPORT.fields if isinstance(f.source, Arg))
 
@@ -144,7 +140,7 @@ class PhoneNumberProvider(PlatformProvider["Retell"]):
     @staticmethod
     def _values(props: Props) -> dict[str, Any]:
         return {
-            "number": props["phone_number"],
+            "numbers": [props["phone_number"]],
             "edge": props["termination_uri"],
             "transport": props.get("transport") or "tls",
             "user_name": props.get("user_name"),
@@ -153,7 +149,7 @@ class PhoneNumberProvider(PlatformProvider["Retell"]):
         }
 
     def _update_body(self, olds: Props | None, news: Props) -> dict[str, Any]:
-        body = UPDATE.build(self._values(news))
+        body = UPDATE.body(**self._values(news))
         body.pop("phone_number")  # the path parameter, not a body field
         for name in _ARGS:  # set by import only in voice_ai; here they change in place too
             if olds is None or olds.get(name) != news.get(name):
@@ -172,7 +168,7 @@ class PhoneNumberProvider(PlatformProvider["Retell"]):
             return None
 
     def _post(self, client: Retell, props: Props) -> Any:
-        body = IMPORT.build(self._values(props))
+        body = IMPORT.body(**self._values(props))
         return client.phone_number.import_(**body)
 
     def _take_over(self, client: Retell, found: Any, props: Props) -> Any:

@@ -37,16 +37,9 @@ from pulumi_exotel.platforms._base import (
     secret_input,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
-from pulumi_exotel.voice_ai._common import (
-    CredentialLike,
-    Number,
-    Transport,
-    TrunkLike,
-    check_transport,
-    e164_output,
-    parse_edge,
-    select_edge,
-)
+from pulumi_exotel.sip_uri import Transport, check_transport, parse_edge
+from pulumi_exotel.voice_ai.inputs import CredentialLike, Number, TrunkLike
+from pulumi_exotel.voice_ai.profile import e164_output, select_edge
 from pulumi_exotel.voice_ai.vapi import CREDENTIAL_CALL, PHONE_NUMBER_CALL, TLS_ONLY_RULE
 
 import_sdk("vapi", "vapi")

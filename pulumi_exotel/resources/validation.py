@@ -18,8 +18,10 @@ Decisions where Exotel's documentation is silent or contradicts itself (exotel-a
   destinations; an ACL entry for an address that can never reach the edge is useless, and the
   emulator answers "Invalid ip" for it, so ``check`` rejects it first. ``mask`` must be 32: the
   trunk ACL takes one IP per entry.
-- Destination host: an FQDN with an alphabetic top-level label, or a public IPv4 address.
-  Transport is ``tls`` or ``tcp`` only (the edge has no UDP).
+- Destination host: an FQDN whose top-level label is two or more letters, or a public IPv4
+  address. Transport is ``tls`` or ``tcp`` only (the edge has no UDP). The destination rule
+  itself lives in `pulumi_exotel.sip_uri` (shared with the Voice-AI helpers and, for the host
+  rules, the emulator) and is re-exported here.
 - ``priority`` 0-65535 (lower wins), ``weight`` 1-65535 (higher gets more traffic), like DNS SRV.
 """
 
@@ -30,12 +32,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_exotel.client.models import normalize_destination
+from pulumi_exotel.invalid_input import SECRET_PLACEHOLDER, InvalidInput
+from pulumi_exotel.invalid_input import require_text as _text
+from pulumi_exotel.sip_uri import (
+    IPV4_RULE,
+    PUBLIC_IPV4_RULE,
+    ParsedDestination,
+    is_public_ipv4,
+    parse_destination,
+    validate_destination,
+)
 
 __all__ = [
     "DEFAULT_MASK",
     "DEFAULT_NSO_CODE",
     "DOMAIN_SUFFIX",
+    "SECRET_PLACEHOLDER",
     "InvalidInput",
     "ParsedDestination",
     "parse_child_id",
@@ -62,7 +74,6 @@ __all__ = [
 DEFAULT_NSO_CODE = "ANY-ANY"
 DEFAULT_MASK = 32
 DOMAIN_SUFFIX = ".pstn.exotel.com"
-SECRET_PLACEHOLDER = "<secret>"  # noqa: S105 (what is shown instead of a secret)
 
 TRUNK_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 TRUNK_SID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
@@ -72,32 +83,9 @@ PASSWORD_RE = re.compile(r"^[A-Za-z0-9_]{8,64}$")
 USER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 USER_NAME_PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$")
 DOMAIN_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\.pstn\.exotel\.com$")
-_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_DESTINATION_RE = re.compile(
-    r"^(?P<host>[^:;\s]+):(?P<port>\d{1,5});transport=(?P<transport>[a-z]+)$"
-)
 MODES = ("pstn", "flow")
-TRANSPORTS = ("tls", "tcp")
 PRIORITY_RANGE = (0, 65535)
 WEIGHT_RANGE = (1, 65535)
-
-
-class InvalidInput(ValueError):
-    """An input breaks a rule. ``str()`` is the user-facing reason: field, value and rule."""
-
-    def __init__(self, field: str, value: object, rule: str, *, secret: bool = False) -> None:
-        self.field = field
-        self.rule = rule
-        shown = SECRET_PLACEHOLDER if secret else repr(value)
-        super().__init__(f"{field} {shown} is invalid: {rule}")
-
-
-def _text(value: object, field: str, *, secret: bool = False) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(
-            field, value, f"must be a string, got {type(value).__name__}", secret=secret
-        )
-    return value
 
 
 def _integer(value: object, field: str) -> int:
@@ -218,26 +206,14 @@ def _ipv4(text: str, field: str) -> ipaddress.IPv4Address:
     try:
         return ipaddress.IPv4Address(text)
     except ValueError:
-        raise InvalidInput(field, text, "must be an IPv4 address such as 203.0.113.50") from None
-
-
-_PUBLIC_RULE = (
-    "must be a public IPv4 address (not private, loopback, link-local, multicast, "
-    "shared, reserved or RFC 5737 documentation)"
-)
-
-
-def _is_public(ip: ipaddress.IPv4Address) -> bool:
-    # is_global is False for private, loopback, link-local, shared, reserved and the RFC 5737
-    # documentation ranges; multicast counts as global, so exclude it too.
-    return ip.is_global and not ip.is_multicast
+        raise InvalidInput(field, text, IPV4_RULE) from None
 
 
 def validate_whitelist_ip(value: object, field: str = "ip") -> str:
     text = _text(value, field).strip()
     ip = _ipv4(text, field)
-    if not _is_public(ip):
-        raise InvalidInput(field, text, _PUBLIC_RULE)
+    if not is_public_ipv4(ip):
+        raise InvalidInput(field, text, PUBLIC_IPV4_RULE)
     return str(ip)
 
 
@@ -267,71 +243,6 @@ def validate_priority(value: object, field: str = "priority") -> int:
 
 def validate_weight(value: object, field: str = "weight") -> int:
     return _ranged(value, field, WEIGHT_RANGE, "higher gets more traffic")
-
-
-@dataclass(frozen=True)
-class ParsedDestination:
-    """A destination URI split into parts; ``str()`` is the canonical form without ``sip:``."""
-
-    host: str
-    port: int
-    transport: str
-
-    @property
-    def is_ip(self) -> bool:
-        return _looks_like_ipv4(self.host)
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port};transport={self.transport}"
-
-
-def _looks_like_ipv4(host: str) -> bool:
-    return all(part.isdigit() for part in host.split("."))
-
-
-def parse_destination(value: object, field: str = "destination") -> ParsedDestination:
-    """Parse ``host:port;transport=tls|tcp`` (optionally prefixed ``sip:``)."""
-    raw = _text(value, field)
-    text = normalize_destination(raw)
-    match = _DESTINATION_RE.match(text)
-    form = (
-        "must look like host:port;transport=tls (or tcp), e.g. sip.example.com:5061;transport=tls"
-    )
-    if match is None:
-        raise InvalidInput(field, raw, form)
-    host, transport = match["host"], match["transport"]
-    port = int(match["port"])
-    if transport not in TRANSPORTS:
-        raise InvalidInput(
-            field,
-            raw,
-            f"transport must be tls or tcp, not {transport!r}: the Exotel edge has no UDP",
-        )
-    if not 1 <= port <= 65535:
-        raise InvalidInput(field, raw, "port must be between 1 and 65535")
-    if _looks_like_ipv4(host):
-        ip = _ipv4(host, field)
-        if not _is_public(ip):
-            raise InvalidInput(field, raw, f"the host {_PUBLIC_RULE}")
-    elif not _is_fqdn(host):
-        raise InvalidInput(
-            field, raw, "host must be a fully qualified domain name or an IPv4 address"
-        )
-    return ParsedDestination(host, port, transport)
-
-
-def _is_fqdn(host: str) -> bool:
-    labels = host.split(".")
-    return (
-        len(host) <= 253
-        and len(labels) >= 2
-        and all(_LABEL_RE.match(label) for label in labels)
-        and labels[-1].isalpha()
-    )
-
-
-def validate_destination(value: object, field: str = "destination") -> str:
-    return str(parse_destination(value, field))
 
 
 def parse_child_id(id_: str, kind: str, child_field: str) -> tuple[str, str]:

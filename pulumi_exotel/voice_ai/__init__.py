@@ -17,6 +17,9 @@ platform's field mapping; `voice_ai.docs` renders it as the README tables.
 
 from __future__ import annotations
 
+from pulumi_exotel.invalid_input import InvalidInput
+from pulumi_exotel.sip_uri import Transport
+
 from . import (
     bolna,
     elevenlabs,
@@ -29,16 +32,8 @@ from . import (
     vapi,
     vocallabs,
 )
-from ._common import (
-    CredentialLike,
-    InvalidInput,
-    Number,
-    PhoneNumberLike,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    WhitelistedIpLike,
-)
+from .inputs import CredentialLike, Number, PhoneNumberLike, TrunkLike, WhitelistedIpLike
+from .profile import PlatformProfile
 
 __all__ = [
     "PROFILES",

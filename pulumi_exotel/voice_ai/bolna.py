@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Bolna: a SIP trunk that dials Exotel with digest auth, its numbers, and the inbound route.
 
 `sip_trunk` is the JSON body of `POST https://api.bolna.ai/sip-trunks/trunks`; `trunk_number`
@@ -11,21 +9,11 @@ from __future__ import annotations
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    Fixed,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    never_returns_password,
-)
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "inbound_destination", "sip_trunk", "trunk_number"]
 
@@ -33,22 +21,22 @@ _TRUNK = PlatformCall(
     helper="sip_trunk",
     feeds="`POST /sip-trunks/trunks` body",
     fields=(
-        Field("name", Arg("name")),
-        Field("provider", Fixed("exotel")),
-        Field("description", Arg("description")),
-        Field("auth_type", Fixed("userpass")),
-        Field("auth_username", Exotel.USER_NAME),
-        Field("auth_password", Exotel.PASSWORD),
-        Field("gateways[].gateway_address", Exotel.EDGE_HOST),
-        Field("gateways[].port", Exotel.EDGE_PORT),
-        Field("gateways[].priority", Fixed(1)),
-        Field("transport", Exotel.TRANSPORT, {"tls": "transport-tls", "tcp": "transport-tcp"}),
+        BodyField("name", Arg("name")),
+        BodyField("provider", Fixed("exotel")),
+        BodyField("description", Arg("description")),
+        BodyField("auth_type", Fixed("userpass")),
+        BodyField("auth_username", Exotel.USER_NAME),
+        BodyField("auth_password", Exotel.PASSWORD),
+        BodyField("gateways[].gateway_address", Exotel.EDGE_HOST),
+        BodyField("gateways[].port", Exotel.EDGE_PORT),
+        BodyField("gateways[].priority", Fixed(1)),
+        BodyField("transport", Exotel.TRANSPORT, {"tls": "transport-tls", "tcp": "transport-tcp"}),
     ),
 )
 _NUMBER = PlatformCall(
     helper="trunk_number",
     feeds="`POST /sip-trunks/trunks/{trunk_id}/numbers` body",
-    fields=(Field("e164", Exotel.NUMBER), Field("name", Arg("name"))),
+    fields=(BodyField("e164", Exotel.NUMBER), BodyField("name", Arg("name"))),
 )
 
 PROFILE = PlatformProfile(
@@ -64,7 +52,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_TRUNK)
+@PROFILE.serves(_TRUNK)
 def sip_trunk(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -75,11 +63,20 @@ def sip_trunk(
     description: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body of Bolna's create-trunk call: Exotel's edge as gateway, digest auth (secret)."""
+    return PROFILE.render(
+        _TRUNK,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"name": name, "description": description},
+    )
 
 
-@PROFILE.builds(_NUMBER)
+@PROFILE.serves(_NUMBER)
 def trunk_number(phone_number: Number, *, name: pulumi.Input[str] | None = None) -> Body:
     """Body that adds an Exotel DID to the Bolna trunk."""
+    return PROFILE.render(_NUMBER, numbers=[phone_number], args={"name": name})
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

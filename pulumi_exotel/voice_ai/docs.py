@@ -15,17 +15,11 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pulumi_exotel.sip_uri import SIP_DEFAULT_PORTS
+
 from . import PROFILES
-from ._common import (
-    SIP_DEFAULT_PORTS,
-    Arg,
-    Exotel,
-    Field,
-    Fixed,
-    Format,
-    PlatformCall,
-    PlatformProfile,
-)
+from .mapping import Arg, BodyField, Exotel, Fixed, Format, PlatformCall
+from .profile import PlatformProfile
 
 __all__ = ["BEGIN_MARKER", "END_MARKER", "render_markdown"]
 
@@ -119,7 +113,7 @@ def _defaults(profile: PlatformProfile, name: str) -> dict[str, Any]:
     return {p.name: p.default for p in parameters}
 
 
-def _value(f: Field, call: PlatformCall, defaults: dict[str, Any]) -> str:
+def _value(f: BodyField, call: PlatformCall, defaults: dict[str, Any]) -> str:
     source = f.source
     if isinstance(source, Exotel):
         if f.spelling is None:

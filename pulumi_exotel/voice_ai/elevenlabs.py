@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """ElevenLabs Agents: an Exotel DID as a `sip_trunk` phone number, and the inbound destination.
 
 `create_sip_trunk_phone_number` is the body of
@@ -14,21 +12,11 @@ from typing import Literal
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    Fixed,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    never_returns_password,
-)
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "create_sip_trunk_phone_number", "inbound_destination", "update_phone_number"]
 
@@ -36,22 +24,22 @@ MediaEncryption = Literal["disabled", "allowed", "required"]
 
 _TRANSPORT = {"tls": "tls", "tcp": "tcp"}
 _OUTBOUND_CONFIG = (
-    Field("outbound_trunk_config.address", Exotel.EDGE),
-    Field("outbound_trunk_config.transport", Exotel.TRANSPORT, _TRANSPORT),
-    Field("outbound_trunk_config.media_encryption", Arg("media_encryption")),
+    BodyField("outbound_trunk_config.address", Exotel.EDGE),
+    BodyField("outbound_trunk_config.transport", Exotel.TRANSPORT, _TRANSPORT),
+    BodyField("outbound_trunk_config.media_encryption", Arg("media_encryption")),
     # Without credentials ElevenLabs assumes IP (ACL) auth; Exotel needs digest here.
-    Field("outbound_trunk_config.credentials.username", Exotel.USER_NAME),
-    Field("outbound_trunk_config.credentials.password", Exotel.PASSWORD),
+    BodyField("outbound_trunk_config.credentials.username", Exotel.USER_NAME),
+    BodyField("outbound_trunk_config.credentials.password", Exotel.PASSWORD),
 )
 _CREATE = PlatformCall(
     helper="create_sip_trunk_phone_number",
     feeds="`PhoneNumbersCreateRequestBody_SipTrunk` for "
     "`ElevenLabs().conversational_ai.phone_numbers.create`",
     fields=(
-        Field("provider", Fixed("sip_trunk")),
-        Field("phone_number", Exotel.NUMBER),
-        Field("label", Arg("label")),
-        Field("agent_id", Arg("agent_id")),
+        BodyField("provider", Fixed("sip_trunk")),
+        BodyField("phone_number", Exotel.NUMBER),
+        BodyField("label", Arg("label")),
+        BodyField("agent_id", Arg("agent_id")),
         *_OUTBOUND_CONFIG,
     ),
 )
@@ -77,7 +65,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_CREATE)
+@PROFILE.serves(_CREATE)
 def create_sip_trunk_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -90,9 +78,18 @@ def create_sip_trunk_phone_number(
     agent_id: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body that imports an Exotel DID into ElevenLabs with digest auth toward Exotel (secret)."""
+    return PROFILE.render(
+        _CREATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+        args={"label": label, "media_encryption": media_encryption, "agent_id": agent_id},
+    )
 
 
-@PROFILE.builds(_UPDATE)
+@PROFILE.serves(_UPDATE)
 def update_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -102,6 +99,14 @@ def update_phone_number(
     media_encryption: MediaEncryption | None = None,
 ) -> Body:
     """`outbound_trunk_config` that moves an imported number to a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"media_encryption": media_encryption},
+    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """LiveKit SIP: an outbound trunk that dials out through Exotel, and the inbound destination.
 
 `outbound_trunk` is the `SIPOutboundTrunkInfo` for `LiveKitAPI.sip.create_outbound_trunk(
@@ -19,20 +17,12 @@ from collections.abc import Sequence
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    InboundTarget,
-    InvalidInput,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-)
+from pulumi_exotel.invalid_input import InvalidInput
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import Arg, BodyField, Exotel, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 # The field-name constants below are for platforms.livekit, not part of the helpers' surface.
 __all__ = ["PROFILE", "inbound_destination", "outbound_trunk", "update_outbound_trunk_fields"]
@@ -40,16 +30,20 @@ __all__ = ["PROFILE", "inbound_destination", "outbound_trunk", "update_outbound_
 _TRANSPORT = {"tls": "SIP_TRANSPORT_TLS", "tcp": "SIP_TRANSPORT_TCP"}
 _DIGEST_FIELDS = (
     # LiveKit's address is host[:port] with no sip: scheme.
-    Field("address", Exotel.EDGE),
-    Field("transport", Exotel.TRANSPORT, _TRANSPORT),
-    Field("numbers", Exotel.NUMBERS),
-    Field("auth_username", Exotel.USER_NAME),
-    Field("auth_password", Exotel.PASSWORD),
+    BodyField("address", Exotel.EDGE),
+    BodyField("transport", Exotel.TRANSPORT, _TRANSPORT),
+    BodyField("numbers", Exotel.NUMBERS),
+    BodyField("auth_username", Exotel.USER_NAME),
+    BodyField("auth_password", Exotel.PASSWORD),
 )
 _OUTBOUND = PlatformCall(
     helper="outbound_trunk",
     feeds="`SIPOutboundTrunkInfo` for `LiveKitAPI.sip.create_outbound_trunk`",
-    fields=(Field("name", Arg("name")), *_DIGEST_FIELDS, Field("metadata", Arg("metadata"))),
+    fields=(
+        BodyField("name", Arg("name")),
+        *_DIGEST_FIELDS,
+        BodyField("metadata", Arg("metadata")),
+    ),
 )
 _UPDATE = PlatformCall(
     helper="update_outbound_trunk_fields",
@@ -78,7 +72,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_OUTBOUND)
+@PROFILE.serves(_OUTBOUND)
 def outbound_trunk(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -90,9 +84,18 @@ def outbound_trunk(
     metadata: pulumi.Input[str] | None = None,
 ) -> Body:
     """`SIPOutboundTrunkInfo` fields for a LiveKit trunk that sends calls to Exotel (secret)."""
+    return PROFILE.render(
+        _OUTBOUND,
+        trunk=trunk,
+        credential=credential,
+        numbers=numbers,
+        transport=transport,
+        edge=edge,
+        args={"name": name, "metadata": metadata},
+    )
 
 
-@PROFILE.builds(_UPDATE)
+@PROFILE.serves(_UPDATE)
 def update_outbound_trunk_fields(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -102,6 +105,14 @@ def update_outbound_trunk_fields(
     edge: str | None = None,
 ) -> Body:
     """Keyword arguments that point an existing LiveKit trunk at a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=numbers,
+        transport=transport,
+        edge=edge,
+    )
 
 
 _PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """NLPearl.AI "Custom VoIP": the outbound values for its console, and the inbound destination.
 
 NLPearl's Outbound section sends SIP to the trunk's SIP domain (`{account_sid}.pstn.exotel.com`)
@@ -10,20 +8,11 @@ by the console's labels. The Inbound section shows a "SIP Domain" only after it 
 
 from __future__ import annotations
 
-from ._common import (
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    Format,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    destination_from_console,
-)
+from pulumi_exotel.sip_uri import Transport, destination_from_console
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import BodyField, Exotel, Format, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "custom_voip_outbound", "inbound_destination"]
 
@@ -31,11 +20,11 @@ _OUTBOUND = PlatformCall(
     helper="custom_voip_outbound",
     feeds="NLPearl console: Settings → Phone Numbers → Custom VoIP → Outbound configuration",
     fields=(
-        Field("Phone Number", Exotel.NUMBER),
-        Field("SIP Trunk URL", Format("sip:{sip_domain}")),
-        Field("User Part", Exotel.USER_NAME),
-        Field("Username", Exotel.USER_NAME),
-        Field("Password", Exotel.PASSWORD),
+        BodyField("Phone Number", Exotel.NUMBER),
+        BodyField("SIP Trunk URL", Format("sip:{sip_domain}")),
+        BodyField("User Part", Exotel.USER_NAME),
+        BodyField("Username", Exotel.USER_NAME),
+        BodyField("Password", Exotel.PASSWORD),
     ),
 )
 
@@ -52,11 +41,12 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_OUTBOUND)
+@PROFILE.serves(_OUTBOUND)
 def custom_voip_outbound(
     trunk: TrunkLike, credential: CredentialLike, phone_number: Number
 ) -> Body:
     """The Custom VoIP outbound values for an Exotel DID (secret)."""
+    return PROFILE.render(_OUTBOUND, trunk=trunk, credential=credential, numbers=[phone_number])
 
 
 def inbound_destination(sip_domain: str, transport: Transport | None = None) -> str:

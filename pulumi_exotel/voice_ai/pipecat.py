@@ -14,21 +14,12 @@ from __future__ import annotations
 
 import pulumi
 
-from ._common import (
-    Body,
-    CredentialLike,
-    Field,
-    Format,
-    InboundTarget,
-    InvalidInput,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    WhitelistedIpLike,
-    destination_from_console,
-    e164_output,
-)
+from pulumi_exotel.invalid_input import InvalidInput
+from pulumi_exotel.sip_uri import Transport, destination_from_console
+
+from .inputs import Body, CredentialLike, TrunkLike, WhitelistedIpLike
+from .mapping import BodyField, Format, PlatformCall
+from .profile import InboundTarget, PlatformProfile, e164_output
 
 __all__ = ["PROFILE", "inbound_destination", "start_dialout"]
 
@@ -41,7 +32,7 @@ NO_DIGEST = (
 _DIALOUT = PlatformCall(
     helper="start_dialout",
     feeds="settings of Daily `start_dialout` (Pipecat `DailyTransport.start_dialout`)",
-    fields=(Field("sipUri", Format("sip:{to}@{edge};transport={transport}")),),
+    fields=(BodyField("sipUri", Format("sip:{to}@{edge};transport={transport}")),),
 )
 PROFILE = PlatformProfile(
     key="pipecat",

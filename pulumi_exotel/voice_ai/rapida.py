@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Rapida AI over SIP: the values for its SIP Trunk credential, and the inbound destination.
 
 Rapida is configured in its console (Integration → Tools → SIP Trunk, then a Phone deployment),
@@ -8,18 +6,11 @@ so `sip_trunk_credential` returns the values keyed by the console's labels.
 
 from __future__ import annotations
 
-from ._common import (
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-)
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import BodyField, Exotel, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "inbound_destination", "sip_trunk_credential"]
 
@@ -29,10 +20,10 @@ _CREDENTIAL = PlatformCall(
     helper="sip_trunk_credential",
     feeds="Rapida console: Integration → Tools → SIP Trunk, and the Phone deployment",
     fields=(
-        Field("SIP URI", Exotel.EDGE),
-        Field("Username", Exotel.USER_NAME),
-        Field("Password", Exotel.PASSWORD),
-        Field("Phone Number", Exotel.NUMBER),
+        BodyField("SIP URI", Exotel.EDGE),
+        BodyField("Username", Exotel.USER_NAME),
+        BodyField("Password", Exotel.PASSWORD),
+        BodyField("Phone Number", Exotel.NUMBER),
     ),
     transports=("tcp",),
     transport_rule=_TCP_ONLY,
@@ -52,7 +43,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_CREDENTIAL)
+@PROFILE.serves(_CREDENTIAL)
 def sip_trunk_credential(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -62,6 +53,14 @@ def sip_trunk_credential(
     edge: str | None = None,
 ) -> Body:
     """The SIP Trunk credential values pointing Rapida at Exotel's TCP edge (secret)."""
+    return PROFILE.render(
+        _CREDENTIAL,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

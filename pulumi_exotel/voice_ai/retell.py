@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Retell AI custom telephony: import an Exotel DID, re-point it after a rotation, route inbound.
 
 `import_phone_number` is the keyword arguments of `Retell().phone_number.import_(**body)`;
@@ -14,38 +12,29 @@ from typing import Any
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    never_returns_password,
-)
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import Arg, BodyField, Exotel, PlatformCall
+from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "import_phone_number", "inbound_destination", "update_phone_number"]
 
 _ROUTE = (
-    Field("phone_number", Exotel.NUMBER),
-    Field("termination_uri", Exotel.EDGE),
-    Field("transport", Exotel.TRANSPORT, {"tls": "TLS", "tcp": "TCP"}),
+    BodyField("phone_number", Exotel.NUMBER),
+    BodyField("termination_uri", Exotel.EDGE),
+    BodyField("transport", Exotel.TRANSPORT, {"tls": "TLS", "tcp": "TCP"}),
 )
 _IMPORT = PlatformCall(
     helper="import_phone_number",
     feeds="keyword arguments of `Retell().phone_number.import_`",
     fields=(
         *_ROUTE,
-        Field("sip_trunk_auth_username", Exotel.USER_NAME),
-        Field("sip_trunk_auth_password", Exotel.PASSWORD),
-        Field("nickname", Arg("nickname")),
-        Field("inbound_agents", Arg("inbound_agents")),
-        Field("outbound_agents", Arg("outbound_agents")),
+        BodyField("sip_trunk_auth_username", Exotel.USER_NAME),
+        BodyField("sip_trunk_auth_password", Exotel.PASSWORD),
+        BodyField("nickname", Arg("nickname")),
+        BodyField("inbound_agents", Arg("inbound_agents")),
+        BodyField("outbound_agents", Arg("outbound_agents")),
     ),
 )
 _UPDATE = PlatformCall(
@@ -53,8 +42,8 @@ _UPDATE = PlatformCall(
     feeds="keyword arguments of `Retell().phone_number.update`",
     fields=(
         *_ROUTE,
-        Field("auth_username", Exotel.USER_NAME),
-        Field("auth_password", Exotel.PASSWORD),
+        BodyField("auth_username", Exotel.USER_NAME),
+        BodyField("auth_password", Exotel.PASSWORD),
     ),
 )
 
@@ -73,7 +62,7 @@ PROFILE = PlatformProfile(
 Agents = Sequence[Mapping[str, Any]]
 
 
-@PROFILE.builds(_IMPORT)
+@PROFILE.serves(_IMPORT)
 def import_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -86,9 +75,22 @@ def import_phone_number(
     outbound_agents: pulumi.Input[Agents] | None = None,
 ) -> Body:
     """Arguments of Retell's import call for an Exotel DID reached through the edge (secret)."""
+    return PROFILE.render(
+        _IMPORT,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+        args={
+            "nickname": nickname,
+            "inbound_agents": inbound_agents,
+            "outbound_agents": outbound_agents,
+        },
+    )
 
 
-@PROFILE.builds(_UPDATE)
+@PROFILE.serves(_UPDATE)
 def update_phone_number(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -98,6 +100,14 @@ def update_phone_number(
     edge: str | None = None,
 ) -> Body:
     """Arguments of Retell's update call that move a number to a (rotated) credential (secret)."""
+    return PROFILE.render(
+        _UPDATE,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

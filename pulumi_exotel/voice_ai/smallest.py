@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Smallest AI (Atoms): the values for its "Import SIP" screen, and the inbound destination.
 
 Atoms is configured in its console, so `import_sip` returns the values keyed by the screen's
@@ -9,19 +7,11 @@ own labels. Atoms shows a tenant-specific "SIP Origination URL" only after the i
 
 from __future__ import annotations
 
-from ._common import (
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-    destination_from_console,
-)
+from pulumi_exotel.sip_uri import Transport, destination_from_console
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import BodyField, Exotel, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "import_sip", "inbound_destination"]
 
@@ -29,10 +19,10 @@ _IMPORT = PlatformCall(
     helper="import_sip",
     feeds='Atoms console: Phone Numbers → Add Number → "Import SIP"',
     fields=(
-        Field("Phone Number", Exotel.NUMBER),
-        Field("SIP Termination URL", Exotel.EDGE),
-        Field("Username", Exotel.USER_NAME),
-        Field("Password", Exotel.PASSWORD),
+        BodyField("Phone Number", Exotel.NUMBER),
+        BodyField("SIP Termination URL", Exotel.EDGE),
+        BodyField("Username", Exotel.USER_NAME),
+        BodyField("Password", Exotel.PASSWORD),
     ),
 )
 
@@ -49,7 +39,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_IMPORT)
+@PROFILE.serves(_IMPORT)
 def import_sip(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -59,6 +49,14 @@ def import_sip(
     edge: str | None = None,
 ) -> Body:
     """The "Import SIP" values for an Exotel DID reached through the edge (secret)."""
+    return PROFILE.render(
+        _IMPORT,
+        trunk=trunk,
+        credential=credential,
+        numbers=[phone_number],
+        transport=transport,
+        edge=edge,
+    )
 
 
 def inbound_destination(sip_origination_url: str, transport: Transport | None = None) -> str:

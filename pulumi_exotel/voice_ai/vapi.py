@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Vapi: a `byo-sip-trunk` credential dialling Exotel, its phone number, and the inbound route.
 
 Vapi's Python SDK has no client for the credential call: `byo_sip_trunk_credential` is the JSON
@@ -14,20 +12,11 @@ from __future__ import annotations
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    CredentialLike,
-    Exotel,
-    Field,
-    Fixed,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    TrunkLike,
-)
+from pulumi_exotel.sip_uri import Transport
+
+from .inputs import Body, CredentialLike, Number, TrunkLike
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 __all__ = [
     "CREDENTIAL_CALL",
@@ -50,13 +39,13 @@ CREDENTIAL_CALL = PlatformCall(
     helper="byo_sip_trunk_credential",
     feeds="`POST /credential` body (`CreateByoSipTrunkCredentialDto`)",
     fields=(
-        Field("provider", Fixed("byo-sip-trunk")),
-        Field("name", Arg("name")),
-        Field("gateways[].ip", Exotel.EDGE_HOST),
-        Field("gateways[].port", Exotel.EDGE_PORT),
-        Field("gateways[].outboundProtocol", Exotel.TRANSPORT, {"tls": "tls"}),
-        Field("outboundAuthenticationPlan.authUsername", Exotel.USER_NAME),
-        Field("outboundAuthenticationPlan.authPassword", Exotel.PASSWORD),
+        BodyField("provider", Fixed("byo-sip-trunk")),
+        BodyField("name", Arg("name")),
+        BodyField("gateways[].ip", Exotel.EDGE_HOST),
+        BodyField("gateways[].port", Exotel.EDGE_PORT),
+        BodyField("gateways[].outboundProtocol", Exotel.TRANSPORT, {"tls": "tls"}),
+        BodyField("outboundAuthenticationPlan.authUsername", Exotel.USER_NAME),
+        BodyField("outboundAuthenticationPlan.authPassword", Exotel.PASSWORD),
     ),
     transports=("tls",),
     transport_rule=TLS_ONLY_RULE,
@@ -65,11 +54,11 @@ PHONE_NUMBER_CALL = PlatformCall(
     helper="byo_phone_number",
     feeds="`POST /phone-number` body (`CreateByoPhoneNumberDto`)",
     fields=(
-        Field("provider", Fixed("byo-phone-number")),
-        Field("number", Exotel.NUMBER),
-        Field("credentialId", Arg("credential_id")),
-        Field("name", Arg("name")),
-        Field("assistantId", Arg("assistant_id")),
+        BodyField("provider", Fixed("byo-phone-number")),
+        BodyField("number", Exotel.NUMBER),
+        BodyField("credentialId", Arg("credential_id")),
+        BodyField("name", Arg("name")),
+        BodyField("assistantId", Arg("assistant_id")),
     ),
 )
 
@@ -86,7 +75,7 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(CREDENTIAL_CALL)
+@PROFILE.serves(CREDENTIAL_CALL)
 def byo_sip_trunk_credential(
     trunk: TrunkLike,
     credential: CredentialLike,
@@ -96,9 +85,17 @@ def byo_sip_trunk_credential(
     edge: str | None = None,
 ) -> Body:
     """Body of Vapi's credential call: Exotel's TLS edge as gateway, digest auth (secret)."""
+    return PROFILE.render(
+        CREDENTIAL_CALL,
+        trunk=trunk,
+        credential=credential,
+        transport=transport,
+        edge=edge,
+        args={"name": name},
+    )
 
 
-@PROFILE.builds(PHONE_NUMBER_CALL)
+@PROFILE.serves(PHONE_NUMBER_CALL)
 def byo_phone_number(
     phone_number: Number,
     *,
@@ -107,6 +104,11 @@ def byo_phone_number(
     assistant_id: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body of Vapi's phone-number call for an Exotel DID on the `byo-sip-trunk` credential."""
+    return PROFILE.render(
+        PHONE_NUMBER_CALL,
+        numbers=[phone_number],
+        args={"credential_id": credential_id, "name": name, "assistant_id": assistant_id},
+    )
 
 
 def inbound_destination(transport: Transport = "tls") -> str:

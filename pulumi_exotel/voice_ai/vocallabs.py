@@ -1,5 +1,3 @@
-# mypy: disable-error-code="empty-body"
-# The body helpers below are declarations: `PROFILE.builds` gives them their bodies.
 """Vocallabs (Superflow B2B API): the `did` for `createSIPCall`, and an inbound destination.
 
 Vocallabs is API-first: `POST https://api.superflow.run/b2b/vocallabs/createSIPCall` takes the
@@ -12,25 +10,18 @@ from __future__ import annotations
 
 import pulumi
 
-from ._common import (
-    Arg,
-    Body,
-    Exotel,
-    Field,
-    InboundTarget,
-    Number,
-    PlatformCall,
-    PlatformProfile,
-    Transport,
-    destination_from_console,
-)
+from pulumi_exotel.sip_uri import Transport, destination_from_console
+
+from .inputs import Body, Number
+from .mapping import Arg, BodyField, Exotel, PlatformCall
+from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "create_sip_call", "inbound_destination"]
 
 _CALL = PlatformCall(
     helper="create_sip_call",
     feeds="`POST /b2b/vocallabs/createSIPCall` body (the Exotel part of it)",
-    fields=(Field("did", Exotel.NUMBER), Field("phone_number", Arg("to"))),
+    fields=(BodyField("did", Exotel.NUMBER), BodyField("phone_number", Arg("to"))),
 )
 
 PROFILE = PlatformProfile(
@@ -47,9 +38,10 @@ PROFILE = PlatformProfile(
 )
 
 
-@PROFILE.builds(_CALL)
+@PROFILE.serves(_CALL)
 def create_sip_call(phone_number: Number, *, to: pulumi.Input[str] | None = None) -> Body:
     """The `did` (and optionally the callee) of a Vocallabs `createSIPCall` request."""
+    return PROFILE.render(_CALL, numbers=[phone_number], args={"to": to})
 
 
 def inbound_destination(sip_target: str, transport: Transport | None = None) -> str:

@@ -1,11 +1,15 @@
-"""A platform helper declared wrongly fails when its module is imported, not when called."""
+"""A platform helper whose signature disagrees with its call's mapping fails at import.
+
+`PlatformProfile.serves` cross-checks a helper (what users and the docs see) against the fields
+of the call it renders (what it returns).
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from pulumi_exotel.voice_ai import smallest
-from pulumi_exotel.voice_ai._common import Body, CredentialLike, Number, TrunkLike
+from pulumi_exotel.voice_ai.inputs import Body, CredentialLike, Number, TrunkLike
 
 pytestmark = pytest.mark.unit
 
@@ -15,15 +19,16 @@ CALL = smallest.PROFILE.calls[0]
 def test_a_helper_missing_a_parameter_its_fields_read_is_refused() -> None:
     with pytest.raises(TypeError, match="must have that name and take exactly"):
 
-        @smallest.PROFILE.builds(CALL)
+        @smallest.PROFILE.serves(CALL)
         def import_sip(trunk: TrunkLike, credential: CredentialLike) -> Body:
             """Forgets the phone number, transport and edge."""
+            return smallest.PROFILE.render(CALL, trunk=trunk, credential=credential)
 
 
 def test_a_helper_with_another_name_is_refused() -> None:
     with pytest.raises(TypeError, match="import_sip"):
 
-        @smallest.PROFILE.builds(CALL)
+        @smallest.PROFILE.serves(CALL)
         def import_number(
             trunk: TrunkLike,
             credential: CredentialLike,
@@ -33,6 +38,7 @@ def test_a_helper_with_another_name_is_refused() -> None:
             edge: str | None = None,
         ) -> Body:
             """Right parameters, wrong name."""
+            return smallest.import_sip(trunk, credential, phone_number)
 
 
 def test_a_call_of_another_platform_is_refused() -> None:
@@ -40,7 +46,7 @@ def test_a_call_of_another_platform_is_refused() -> None:
 
     with pytest.raises(TypeError):
 
-        @nlpearl.PROFILE.builds(CALL)
+        @nlpearl.PROFILE.serves(CALL)
         def import_sip(
             trunk: TrunkLike,
             credential: CredentialLike,
@@ -50,3 +56,4 @@ def test_a_call_of_another_platform_is_refused() -> None:
             edge: str | None = None,
         ) -> Body:
             """Smallest's call declared on NLPearl's profile."""
+            return smallest.import_sip(trunk, credential, phone_number)

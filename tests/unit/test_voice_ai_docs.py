@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from pulumi_exotel.voice_ai import PROFILES
-from pulumi_exotel.voice_ai._common import Exotel
 from pulumi_exotel.voice_ai.docs import BEGIN_MARKER, END_MARKER, render_markdown
+from pulumi_exotel.voice_ai.mapping import Exotel
 from tests.unit.test_voice_ai_common import (
     ACCOUNT_DOMAIN,
     DID,
