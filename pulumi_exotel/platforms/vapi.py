@@ -40,7 +40,11 @@ from pulumi_exotel.resources.validation import InvalidInput, validate_e164
 from pulumi_exotel.sip_uri import Transport, check_transport, parse_edge
 from pulumi_exotel.voice_ai.inputs import CredentialLike, Number, TrunkLike
 from pulumi_exotel.voice_ai.profile import e164_output, select_edge
-from pulumi_exotel.voice_ai.vapi import CREDENTIAL_CALL, PHONE_NUMBER_CALL, TLS_ONLY_RULE
+from pulumi_exotel.voice_ai.vapi import PROFILE
+
+#: The voice_ai mappings of Vapi's two calls: the bodies sent here.
+CREDENTIAL_CALL = PROFILE.call("byo_sip_trunk_credential")
+PHONE_NUMBER_CALL = PROFILE.call("byo_phone_number")
 
 import_sdk("vapi", "vapi")
 
@@ -195,7 +199,9 @@ def _validate_edge(value: object, field: str) -> str:
 def _validate_transport(value: object, field: str) -> Transport:
     if not isinstance(value, str):
         raise InvalidInput(field, value, "must be 'tls'")
-    return check_transport("Vapi", value, CREDENTIAL_CALL.transports, TLS_ONLY_RULE)
+    return check_transport(
+        "Vapi", value, CREDENTIAL_CALL.transports, CREDENTIAL_CALL.transport_rule
+    )
 
 
 # --- ByoSipTrunkCredential --------------------------------------------------------------------

@@ -18,23 +18,15 @@ from .inputs import Body, CredentialLike, Number, TrunkLike
 from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
 from .profile import InboundTarget, PlatformProfile
 
-__all__ = [
-    "CREDENTIAL_CALL",
-    "PHONE_NUMBER_CALL",
-    "PROFILE",
-    "TLS_ONLY_RULE",
-    "byo_phone_number",
-    "byo_sip_trunk_credential",
-    "inbound_destination",
-]
+__all__ = ["PROFILE", "byo_phone_number", "byo_sip_trunk_credential", "inbound_destination"]
 
 #: Why Vapi meets Exotel over TLS only (the words of the error for any other transport).
 TLS_ONLY_RULE = (
     "Vapi has no TCP and the Exotel edge has no UDP, so Vapi reaches Exotel over TLS only"
 )
 
-# The two calls' field mappings are shared with `pulumi_exotel.platforms.vapi`, whose resources
-# send these bodies themselves: one source of truth for helpers, resources and docs.
+# The two calls' field mappings are shared with `pulumi_exotel.platforms.vapi` (through
+# `PROFILE.call`), whose resources send these bodies themselves: one source of truth.
 CREDENTIAL_CALL = PlatformCall(
     helper="byo_sip_trunk_credential",
     feeds="`POST /credential` body (`CreateByoSipTrunkCredentialDto`)",
