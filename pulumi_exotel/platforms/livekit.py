@@ -48,7 +48,8 @@ from pulumi_exotel.platforms._base import (
     secret_input,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
-from pulumi_exotel.voice_ai._common import CredentialLike, Number, Transport, TrunkLike
+from pulumi_exotel.sip_uri import Transport
+from pulumi_exotel.voice_ai.inputs import CredentialLike, Number, TrunkLike
 from pulumi_exotel.voice_ai.livekit import (
     OUTBOUND_FIELDS,
     TRANSPORTS,
