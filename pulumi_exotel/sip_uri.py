@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from pulumi_exotel.invalid_input import InvalidInput, require_text
+from pulumi_exotel.invalid_input import InvalidInput, excerpt, require_text
 
 __all__ = [
     "IPV4_RULE",
@@ -61,9 +61,9 @@ PUBLIC_IPV4_RULE = (
 _LABEL_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 _TLD_RE = re.compile(r"[A-Za-z]{2,63}")
 _DESTINATION_RE = re.compile(
-    r"(?P<host>[^:;\s]+):(?P<port>\d{1,5});transport=(?P<transport>[a-z]+)"
+    r"(?P<host>[^:;\s]+):(?P<port>[0-9]{1,5});transport=(?P<transport>[a-z]+)"
 )
-_EDGE_RE = re.compile(r"(?P<host>[^:;\s]+):(?P<port>\d{1,5})")
+_EDGE_RE = re.compile(r"(?P<host>[^:;\s]+):(?P<port>[0-9]{1,5})")
 
 
 # --- Hosts. -------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def is_fqdn(host: str) -> bool:
 
 def looks_like_ipv4(host: str) -> bool:
     """Digits and dots only: meant as an IPv4 literal (valid or not), not a domain name."""
-    return all(part.isdigit() for part in host.split("."))
+    return all(part.isascii() and part.isdigit() for part in host.split("."))
 
 
 def is_public_ipv4(ip: ipaddress.IPv4Address) -> bool:
@@ -139,7 +139,7 @@ def parse_destination(value: object, field: str = "destination") -> ParsedDestin
         raise InvalidInput(
             field,
             raw,
-            f"transport must be tls or tcp, not {transport!r}: the Exotel edge has no UDP",
+            f"transport must be tls or tcp, not {excerpt(transport)}: the Exotel edge has no UDP",
         )
     if not 1 <= port <= 65535:
         raise InvalidInput(field, raw, "port must be between 1 and 65535")
@@ -233,7 +233,7 @@ def destination_from_console(value: object, name: str, transport: str | None = N
             raise InvalidInput(
                 name,
                 value,
-                f"has the URI parameter {param!r}, which an Exotel "
+                f"has the URI parameter {excerpt(param)}, which an Exotel "
                 "destination cannot carry (only ;transport=tls|tcp)",
             )
         given = val.lower()
@@ -241,7 +241,8 @@ def destination_from_console(value: object, name: str, transport: str | None = N
         raise InvalidInput(
             name,
             value,
-            f"says transport={given} but transport={transport!r} was asked for; drop one of them",
+            f"says transport={given[:40]} but transport={transport!r} was asked for; "
+            "drop one of them",
         )
     chosen = given or transport or ("tls" if secure else "tcp")
     host, colon, port = hostport.rpartition(":")

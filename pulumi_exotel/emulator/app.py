@@ -160,6 +160,11 @@ class EmulatorApp:
         fault = self.faults.take(method, path)
         if fault is not None and fault.kind == "latency":
             await asyncio.sleep(fault.delay_ms / 1000)
+        if fault is not None and fault.kind == "late_commit":
+            # Read the body now (Starlette keeps it for the route): once the client has gone,
+            # the server could no longer read it.
+            await request.body()
+            await asyncio.sleep(fault.delay_ms / 1000)
         if fault is not None and fault.kind in ("status", "rate_limit"):
             response = self._injected(method, fault)
         else:

@@ -83,8 +83,14 @@ def duplicate(description: str, *, http_status: int = 200) -> ExotelFault:
     return ExotelFault(http_status, 1008, "Duplicate resource", description)
 
 
-FaultKind = Literal["status", "latency", "rate_limit", "drop_response"]
-FAULT_KINDS: tuple[FaultKind, ...] = ("status", "latency", "rate_limit", "drop_response")
+FaultKind = Literal["status", "latency", "rate_limit", "drop_response", "late_commit"]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    "status",
+    "latency",
+    "rate_limit",
+    "drop_response",
+    "late_commit",
+)
 
 
 @dataclass
@@ -96,6 +102,9 @@ class FaultRule:
     - ``rate_limit``: answer 429 with ``Retry-After`` = ``delay_ms`` rounded up to seconds (>= 1).
     - ``drop_response``: handle the request (the write is committed), then close the
       connection without a complete response.
+    - ``late_commit``: read the request, wait ``delay_ms``, then handle it (the write is
+      committed) even if the client gave up meanwhile: a server that applies a POST after the
+      client's timeout.
     """
 
     kind: FaultKind

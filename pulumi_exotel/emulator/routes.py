@@ -29,6 +29,7 @@ from pulumi_exotel.emulator.wire import (
     decode_body,
     list_envelope,
     page_metadata,
+    read_body,
     single_envelope,
 )
 
@@ -92,7 +93,7 @@ class Call:
         content_type = self.request.headers.get("content-type", "")
         if content_type.split(";", 1)[0].strip().lower() != "application/json":
             raise ExotelFault(415, 1011, "unsupported content type", content_type)
-        return decode_body(await self.request.body(), struct)
+        return decode_body(await read_body(self.request), struct)
 
     def single(self, data: JsonObject) -> Response:
         return JSONResponse(single_envelope(self.method, data))

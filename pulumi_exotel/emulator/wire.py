@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from starlette.requests import Request
+
 from pulumi_exotel.emulator.faults import ExotelFault
 from pulumi_exotel.emulator.ids import new_request_id
 
 __all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_NUMBER_DIGITS",
     "GoField",
     "GoStruct",
     "batch_envelope",
@@ -28,6 +32,7 @@ __all__ = [
     "list_envelope",
     "page_metadata",
     "parse_failure",
+    "read_body",
     "single_envelope",
 ]
 
@@ -35,6 +40,11 @@ GoKind = Literal["string", "uint8", "uint16", "array"]
 _UINT_MAX = {"uint8": 255, "uint16": 65535}
 #: The 1007 message, trailing space and missing space included (T2025).
 PARSE_MESSAGE = "Invalid request body,failed parsing "
+#: Largest request body the emulator reads (Exotel documents none; its bodies are a few
+#: hundred bytes, a batch of 100 destinations about 5 KB). Longer: 413 with code 1007.
+MAX_BODY_BYTES = 64 * 1024
+#: Longest integer literal accepted in a body (a Go uint64 has 20 digits). Longer: 400 / 1007.
+MAX_NUMBER_DIGITS = 20
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,12 @@ def decode_body(raw: bytes, struct: GoStruct) -> dict[str, Any]:
     """
     text = raw.decode("utf-8", errors="replace")
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
+    except _TooManyDigits as exc:
+        raise parse_failure(
+            f"json: cannot unmarshal number {exc} into a Go value: more than "
+            f"{MAX_NUMBER_DIGITS} digits"
+        ) from None
     except json.JSONDecodeError as exc:
         if not text.strip() or exc.pos >= len(text.rstrip()):
             raise parse_failure("unexpected EOF") from None
@@ -85,6 +100,38 @@ def decode_body(raw: bytes, struct: GoStruct) -> dict[str, Any]:
 
 class _BadConstant(ValueError):
     pass
+
+
+class _TooManyDigits(ValueError):
+    """An integer literal longer than any Go integer: refused before Python converts it."""
+
+
+def _parse_int(literal: str) -> int:
+    # Python refuses to convert over 4,300 digits with a ValueError that would become a 500;
+    # no Go integer type has more than 20 digits, so anything this long is a 400 (1007).
+    if len(literal.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _TooManyDigits(f"{literal[:12]}...")
+    return int(literal)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, at most ``MAX_BODY_BYTES``; a longer one is refused with 413 (1007)
+    before it is read whole, whether or not it declares a Content-Length."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise body_too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise body_too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def body_too_large() -> ExotelFault:
+    return ExotelFault(413, 1007, PARSE_MESSAGE, f"request body larger than {MAX_BODY_BYTES} bytes")
 
 
 def _reject_constant(name: str) -> Any:

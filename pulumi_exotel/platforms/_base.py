@@ -232,7 +232,7 @@ def _client_for(kind: str, settings: ResolvedSettings, build: Callable[[], Clien
 
 # --- Shared input rules (for ``Field(validate=...)``) -------------------------------------------
 
-_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>\d{1,5})$")
+_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 _ADDRESS_RULE = (
     "must be host:port, the Exotel edge the platform sends SIP to, e.g. "
     "in.voip.exotel.com:443 (Trunk.edge_tls) or in.voip.exotel.com:5070 (Trunk.edge_tcp)"
@@ -241,7 +241,7 @@ _ADDRESS_RULE = (
 
 def validate_sip_address(value: object, field: str) -> str:
     """``host:port`` with a DNS name or IPv4 host (no scheme, no parameters)."""
-    match = _ADDRESS_RE.match(value) if isinstance(value, str) else None
+    match = _ADDRESS_RE.fullmatch(value) if isinstance(value, str) else None
     if match is None or not 1 <= int(match["port"]) <= 65535:
         raise InvalidInput(field, value, _ADDRESS_RULE)
     return str(value)

@@ -193,12 +193,12 @@ def _validate_password(value: object, field: str) -> str:
     return value
 
 
-_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>\d{1,5})$")
+_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 
 
 def _validate_address(value: object, field: str) -> str:
     rule = "must be host:port without a sip: scheme, e.g. in.voip.exotel.com:443"
-    match = _ADDRESS_RE.match(value) if isinstance(value, str) else None
+    match = _ADDRESS_RE.fullmatch(value) if isinstance(value, str) else None
     if match is None or not 1 <= int(match["port"]) <= 65535:
         raise InvalidInput(field, value, rule)
     return str(value)

@@ -31,6 +31,7 @@ from pulumi_exotel.resources.base import (
 )
 from pulumi_exotel.resources.validation import (
     TRUNK_SID_RE,
+    excerpt,
     parse_child_id,
     parse_destination,
     validate_destination,
@@ -77,12 +78,16 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
         except ValueError as exc:
             return [CheckFailure("whitelisted_ip", f"whitelisted_ip: {exc}")]
         trunk_sid = inputs.get("trunk_sid")
-        if isinstance(trunk_sid, str) and TRUNK_SID_RE.match(trunk_sid) and acl_trunk != trunk_sid:
+        if (
+            isinstance(trunk_sid, str)
+            and TRUNK_SID_RE.fullmatch(trunk_sid)
+            and acl_trunk != trunk_sid
+        ):
             return [
                 CheckFailure(
                     "whitelisted_ip",
-                    f"whitelisted_ip {acl!r} is invalid: it is an ACL entry of trunk {acl_trunk}, "
-                    f"but this destination is on trunk {trunk_sid}",
+                    f"whitelisted_ip {excerpt(acl)} is invalid: it is an ACL entry of trunk "
+                    f"{acl_trunk}, but this destination is on trunk {trunk_sid}",
                 )
             ]
         return []

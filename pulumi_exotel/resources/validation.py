@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_exotel.invalid_input import SECRET_PLACEHOLDER, InvalidInput
+from pulumi_exotel.invalid_input import SECRET_PLACEHOLDER, InvalidInput, excerpt
 from pulumi_exotel.invalid_input import require_text as _text
 from pulumi_exotel.sip_uri import (
     IPV4_RULE,
@@ -49,6 +49,7 @@ __all__ = [
     "DOMAIN_SUFFIX",
     "SECRET_PLACEHOLDER",
     "InvalidInput",
+    "excerpt",
     "ParsedDestination",
     "parse_child_id",
     "parse_destination",
@@ -77,7 +78,7 @@ DOMAIN_SUFFIX = ".pstn.exotel.com"
 
 TRUNK_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 TRUNK_SID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
-E164_RE = re.compile(r"^\+[1-9]\d{7,14}$")
+E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
 FRIENDLY_NAME_RE = re.compile(r"^[A-Za-z0-9_]{0,32}$")
 PASSWORD_RE = re.compile(r"^[A-Za-z0-9_]{8,64}$")
 USER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -86,6 +87,7 @@ DOMAIN_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\.pstn\.exotel\.com$
 MODES = ("pstn", "flow")
 PRIORITY_RANGE = (0, 65535)
 WEIGHT_RANGE = (1, 65535)
+_DIGITS_RE = re.compile(r"^[0-9]+$")
 
 
 def _integer(value: object, field: str) -> int:
@@ -113,7 +115,7 @@ class _Pattern:
     def __call__(self, value: object, field: str | None = None) -> str:
         field = self.default_field if field is None else field
         text = _text(value, field)
-        if not self.pattern.match(text):
+        if not self.pattern.fullmatch(text):
             raise InvalidInput(field, text, f"{self.rule} ({self.pattern.pattern})")
         return text
 
@@ -137,7 +139,7 @@ def validate_domain_name(value: object, field: str = "domain_name") -> str:
         raise InvalidInput(
             field, value, f"must end with {DOMAIN_SUFFIX}, e.g. <account_sid>.pstn.exotel.com"
         )
-    if not DOMAIN_NAME_RE.match(text):
+    if not DOMAIN_NAME_RE.fullmatch(text):
         raise InvalidInput(field, value, "must be one DNS label followed by .pstn.exotel.com")
     return text
 
@@ -173,7 +175,7 @@ validate_friendly_name = _Pattern(
 
 def validate_password(value: object, field: str = "password") -> str:
     text = _text(value, field, secret=True)
-    if not PASSWORD_RE.match(text):
+    if not PASSWORD_RE.fullmatch(text):
         raise InvalidInput(
             field,
             text,
@@ -248,9 +250,9 @@ def validate_weight(value: object, field: str = "weight") -> int:
 def parse_child_id(id_: str, kind: str, child_field: str) -> tuple[str, str]:
     """Split a child resource id ``trunk_sid/child_id``; raise ``ValueError`` saying the form."""
     trunk_sid, sep, child_id = id_.partition("/")
-    if not sep or not TRUNK_SID_RE.match(trunk_sid) or not child_id.isdigit():
+    if not sep or not TRUNK_SID_RE.fullmatch(trunk_sid) or not _DIGITS_RE.fullmatch(child_id):
         raise ValueError(
-            f"{kind} id {id_!r} is malformed: expected '<trunk_sid>/<{child_field}>'"
+            f"{kind} id {excerpt(id_)} is malformed: expected '<trunk_sid>/<{child_field}>'"
             " with a numeric child id, e.g. 'trmum1f708622631150902801a1n/1153'"
         )
     return trunk_sid, child_id

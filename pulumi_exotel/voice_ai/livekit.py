@@ -124,7 +124,7 @@ def inbound_destination(project_id: str, transport: Transport = "tls") -> str:
     ``vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls``."""
     project = project_id.strip().lower()
     project = project.removeprefix("sip:").removesuffix(_SIP_DOMAIN)
-    if not _PROJECT_RE.match(project):
+    if not _PROJECT_RE.fullmatch(project):
         raise InvalidInput(
             "project_id",
             project_id,
