@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.engine.harness import REPO, Workspace, pulumi_cli
+from tests.livekit_server import livekit, livekit_server  # noqa: F401 (fixtures)
 from tests.tools import missing_tool
 
 pytestmark = pytest.mark.engine
