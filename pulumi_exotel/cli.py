@@ -1,14 +1,24 @@
-"""The `pulumi-exotel` command: run the emulator (and the local SIP edge), verify a credential."""
+"""The `pulumi-exotel` command: run the emulator (and the local SIP edge), verify a credential.
+
+Start-up failures of ``emulator`` (a port taken, Kamailio missing or dying) end the command
+with exit status 1 and one line that names the flag to change, never a traceback: a script
+such as ``make demo`` can show that line as it is.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pulumi_exotel.emulator.accounts import Account
 from pulumi_exotel.sip.cli import verify_command
+
+if TYPE_CHECKING:
+    from pulumi_exotel.edge.subscribers import SubscriberStore
 
 __all__ = ["main"]
 
@@ -17,6 +27,32 @@ __all__ = ["main"]
 @click.version_option(package_name="pulumi-exotel")
 def main() -> None:
     """Exotel SIP trunking as code: local tools."""
+
+
+class StartupError(click.ClickException):
+    """The emulator could not start (or its edge stopped); click prints ``Error: <message>``."""
+
+    exit_code = 1
+
+
+#: Where the local SIP edge listens (Kamailio binds loopback only).
+EDGE_HOST = "127.0.0.1"
+
+
+def _check_ports(wanted: list[tuple[str, str, int]]) -> None:
+    """Refuse to start when a port is taken or given twice, naming the flag (port 0 = pick)."""
+    from pulumi_exotel.emulator.server import port_problem
+
+    seen: dict[int, str] = {}
+    for flag, host, port in wanted:
+        if port == 0:
+            continue
+        if port in seen:
+            raise StartupError(f"{flag} {port}: the same port as {seen[port]}; give each its own")
+        seen[port] = flag
+        problem = port_problem(host, port)
+        if problem is not None:
+            raise StartupError(f"{flag} {port}: {problem}; stop it or choose another {flag}")
 
 
 def _parse_account(
@@ -99,41 +135,83 @@ def emulator(
     sip_tls_port: int,
 ) -> None:
     """Serve the local twin of Exotel's trunk API until SIGINT or SIGTERM."""
-    from pulumi_exotel.emulator.server import serve
+    from pulumi_exotel.emulator.server import EmulatorStopped, port_problem, serve
 
+    wanted = [("--port", host, port)]
+    if sip_edge:
+        wanted += [("--sip-tcp-port", EDGE_HOST, sip_tcp_port)]
+        wanted += [("--sip-tls-port", EDGE_HOST, sip_tls_port)]
+    _check_ports(wanted)
     with contextlib.ExitStack() as stack:
         sink = None
+        watch = None
         if sip_edge:
-            sink = stack.enter_context(
+            sink, watch = stack.enter_context(
                 _start_edge(db, sip_dir or db.parent / "sip-edge", sip_tcp_port, sip_tls_port)
             )
-        serve(
-            host,
-            port,
-            db,
-            accounts or None,
-            rate_limit,
-            credential_sink=sink,
-            duplicate_trunk_http_409=duplicate_trunk_409,
-            unknown_trunk_403=unknown_trunk_403,
-        )
+        try:
+            serve(
+                host,
+                port,
+                db,
+                accounts or None,
+                rate_limit,
+                credential_sink=sink,
+                watch=watch,
+                duplicate_trunk_http_409=duplicate_trunk_409,
+                unknown_trunk_403=unknown_trunk_403,
+            )
+        except EmulatorStopped as exc:
+            raise StartupError(str(exc)) from None
+        except OSError as exc:  # the port was taken between the check and the bind
+            problem = port_problem(host, port) or exc.strerror or str(exc)
+            raise StartupError(f"--port {port}: {problem}; choose another --port") from None
 
 
 @contextlib.contextmanager
-def _start_edge(db: Path, workdir: Path, tcp_port: int, tls_port: int):  # type: ignore[no-untyped-def]
-    """Start Kamailio fed from a subscriber table (the emulator replays stored credentials)."""
-    from pulumi_exotel.edge.kamailio import KamailioEdge
+def _start_edge(
+    db: Path, workdir: Path, tcp_port: int, tls_port: int
+) -> Iterator[tuple[SubscriberStore, Callable[[], str | None]]]:
+    """Start Kamailio fed from a subscriber table (the emulator replays stored credentials).
+
+    Yields the store and a check that says when Kamailio is no longer running.
+    """
+    from pulumi_exotel.edge.kamailio import EdgeStartError, KamailioEdge, KamailioNotFound
     from pulumi_exotel.edge.subscribers import SubscriberStore
 
     workdir = workdir.resolve()  # Kamailio runs in its own directory: paths must be absolute
     workdir.mkdir(parents=True, exist_ok=True)
     subscribers_db = workdir / "subscribers.sqlite"
-    with (
-        SubscriberStore(subscribers_db) as store,
-        KamailioEdge(workdir, subscribers_db, tcp_port=tcp_port, tls_port=tls_port) as edge,
-    ):
-        click.echo(f"sip edge: tcp {edge.tcp_edge} tls {edge.tls_edge} ca {edge.ca_file}")
-        yield store
+    edge = KamailioEdge(workdir, subscribers_db, tcp_port=tcp_port, tls_port=tls_port)
+    with SubscriberStore(subscribers_db) as store:
+        try:
+            edge.start()
+        except KamailioNotFound as exc:
+            raise StartupError(f"--sip-edge: {str(exc).splitlines()[0]}") from None
+        except EdgeStartError as exc:
+            edge.stop()
+            raise StartupError(f"--sip-edge: {_edge_failure(str(exc), edge.log_path)}") from None
+        try:
+
+            def watch() -> str | None:
+                if edge.running:
+                    return None
+                return f"--sip-edge: Kamailio stopped unexpectedly (its log: {edge.log_path})"
+
+            if watch() is None:
+                click.echo(f"sip edge: tcp {edge.tcp_edge} tls {edge.tls_edge} ca {edge.ca_file}")
+            yield store, watch
+        finally:
+            edge.stop()
+
+
+def _edge_failure(message: str, log_path: Path) -> str:
+    """One line from Kamailio's multi-line start-up failure: what happened and its last error."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    head = lines[0].rstrip(":") if lines else "Kamailio did not start"
+    errors = [line for line in lines[1:] if "ERROR" in line or "CRITICAL" in line]
+    detail = f": {errors[-1]}" if errors else ""
+    return f"{head}{detail} (its log: {log_path})"
 
 
 main.add_command(verify_command, name="verify")

@@ -20,6 +20,7 @@ from pulumi_exotel.client.errors import (
     RateLimited,
     ServerError,
     TransportError,
+    Unreachable,
     UnsupportedContentType,
 )
 from pulumi_exotel.client.http import RetryPolicy
@@ -56,6 +57,7 @@ __all__ = [
     "TransportError",
     "Trunk",
     "TrunkSetting",
+    "Unreachable",
     "UnsupportedContentType",
     "WhitelistedIp",
     "normalize_destination",

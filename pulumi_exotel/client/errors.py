@@ -16,6 +16,7 @@
     │   ├── ServerError              HTTP 5xx
     │   └── BatchItemError           one failed item of a 207 batch (``index``)
     └── TransportError               no usable answer: connect error, timeout, lost response
+        └── Unreachable              no connection at all: the request was never sent
 
 A failed batch item is raised as ``BatchItemError`` *and* the class of its Exotel code
 (for example ``isinstance(err, InvalidParameter)`` holds for a "Destination not whitelisted"
@@ -43,6 +44,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "TransportError",
+    "Unreachable",
     "UnsupportedContentType",
     "error_class_for",
     "item_error",
@@ -200,6 +202,22 @@ class TransportError(ExotelError):
 
     The request may have been applied. The httpx exception is the ``__cause__``.
     """
+
+
+class Unreachable(TransportError):
+    """No connection could be opened (refused, no route, DNS, connect timeout).
+
+    Unlike other transport errors the request was never sent, so it cannot have been applied.
+    ``address`` is the ``host:port`` tried; the client stops retrying these after
+    ``http.CONNECT_GIVE_UP_SECONDS``.
+    """
+
+    def __init__(self, message: str, address: str = "") -> None:
+        self.address = address
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.address))
 
 
 _BY_CODE: dict[int, type[ApiError]] = {

@@ -4,8 +4,9 @@ Everything a request needs passes through ``HttpCore``:
 
 1. ``RequestLimiter.slot()`` (``limits.py``): the account's shared rate budget (kept in the
    ``exotel:rateLimitStore``) and the process's concurrency limit.
-2. httpx with HTTP Basic auth (API key and token), JSON bodies, timeouts from the settings.
-   httpx errors (connect, timeout, a response that never came) become ``TransportError``.
+2. httpx with HTTP Basic auth (API key and token), JSON bodies, timeouts from the settings
+   (connecting: at most ``CONNECT_TIMEOUT_SECONDS``). httpx errors (timeout, a response that
+   never came) become ``TransportError``; no connection at all becomes ``Unreachable``.
 3. ``unwrap()``: the one place a response becomes data or an ``ApiError``. Success is read
    from ``response.status``/``response.code`` in the body, never from the HTTP status alone.
 4. Retries (tenacity) with exponential backoff plus jitter, at least ``Retry-After`` when the
@@ -15,6 +16,10 @@ Everything a request needs passes through ``HttpCore``:
    - 5xx and transport errors are retried only where repeating is harmless: GET, PUT, DELETE,
      and creates, which look the object up by natural key before posting again (``create``).
    - 1001, 1002, 1007, 1008, 1011 and every other 4xx are never retried.
+   - ``Unreachable`` (nothing was sent) is retried like a transport error, but only while the
+     call is younger than ``CONNECT_GIVE_UP_SECONDS``: a wrong ``exotel:baseUrl`` or a stopped
+     emulator fails within about that time (plus one connect timeout), and a create does not
+     look the object up first, since no request can have reached Exotel.
 
    tenacity supplies the attempt loop, the stop rule and the exponential-jitter wait (a
    maintained library instead of a hand-rolled loop); this module only decides what is
@@ -38,6 +43,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential_jitter
 
 from pulumi_exotel.client.envelopes import (
@@ -54,6 +60,7 @@ from pulumi_exotel.client.errors import (
     RateLimited,
     ServerError,
     TransportError,
+    Unreachable,
     error_class_for,
     item_error,
 )
@@ -62,7 +69,15 @@ from pulumi_exotel.client.listings import SharedListings
 from pulumi_exotel.client.models import RequestBody
 from pulumi_exotel.config import ExotelSettings
 
-__all__ = ["MAX_LIST_ITEMS", "PAGE_SIZE", "HttpCore", "RetryPolicy", "segment"]
+__all__ = [
+    "CONNECT_GIVE_UP_SECONDS",
+    "CONNECT_TIMEOUT_SECONDS",
+    "MAX_LIST_ITEMS",
+    "PAGE_SIZE",
+    "HttpCore",
+    "RetryPolicy",
+    "segment",
+]
 
 log = logging.getLogger("pulumi_exotel.client")
 
@@ -73,6 +88,11 @@ T = TypeVar("T")
 PAGE_SIZE = 50
 #: A listing longer than this is treated as a server that never stops paging.
 MAX_LIST_ITEMS = 5000
+#: Opening a connection takes at most this long (or ``exotel:timeoutSeconds`` if shorter).
+CONNECT_TIMEOUT_SECONDS = 3.0
+#: No new attempt after a failed connection once a call has run this long: an unreachable
+#: endpoint fails a call within this plus one connect timeout (about 13 s), not minutes.
+CONNECT_GIVE_UP_SECONDS = 10.0
 
 JsonBody = dict[str, Any]
 Params = Mapping[str, str | int]
@@ -92,6 +112,8 @@ class RetryPolicy:
     max_backoff: float = 20.0
     #: A longer ``Retry-After`` is cut to this, so a bad header cannot stall a deployment.
     max_retry_after: float = 60.0
+    #: Connection failures are not retried once a call is this old (see the module docstring).
+    connect_give_up: float = CONNECT_GIVE_UP_SECONDS
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -119,6 +141,22 @@ class _Wait(wait_base):
             jitter = random.uniform(0, self._policy.initial_backoff)
             return min(error.retry_after, self._policy.max_retry_after) + jitter
         return backoff
+
+
+class _GiveUpUnreachable(stop_base):
+    """Stop retrying a connection failure once the call is ``seconds`` old (with the next wait)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None and outcome.failed else None
+        if not isinstance(error, Unreachable):
+            return False
+        upcoming = float(getattr(retry_state, "upcoming_sleep", 0.0) or 0.0)
+        elapsed = retry_state.seconds_since_start or 0.0
+        return elapsed + upcoming >= self._seconds
 
 
 def _retryable(error: BaseException, *, ambiguous_ok: bool) -> bool:
@@ -181,12 +219,19 @@ class HttpCore:
             base_url=self.api_root + "/",
             auth=httpx.BasicAuth(settings.api_key, token),
             headers={"Accept": "application/json", "User-Agent": "pulumi-exotel"},
-            timeout=httpx.Timeout(settings.timeout_seconds),
+            timeout=httpx.Timeout(
+                settings.timeout_seconds,
+                connect=min(settings.timeout_seconds, CONNECT_TIMEOUT_SECONDS),
+            ),
             limits=httpx.Limits(max_connections=settings.max_concurrency),
             transport=transport,
             follow_redirects=False,
         )
         self.listings = SharedListings()
+        url = self._http.base_url
+        port = url.port or (443 if url.scheme == "https" else 80)
+        #: ``host:port`` requests go to, for messages about a connection that failed.
+        self.address = f"{url.host}:{port}"
 
     def __repr__(self) -> str:
         return f"HttpCore({self.api_root!r})"
@@ -224,6 +269,13 @@ class HttpCore:
                     params=dict(params) if params else None,
                     json=body.body() if body is not None else None,
                 )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                detail = _scrub(str(exc), secrets) or type(exc).__name__
+                raise Unreachable(
+                    f"{method} {path}: cannot connect to {self.address} "
+                    f"({type(exc).__name__}: {detail})",
+                    self.address,
+                ) from exc
             except httpx.HTTPError as exc:
                 detail = _scrub(str(exc), secrets) or type(exc).__name__
                 raise TransportError(
@@ -342,7 +394,8 @@ class HttpCore:
 
     def _retrying(self, *, ambiguous_ok: bool) -> Retrying:
         return Retrying(
-            stop=stop_after_attempt(self._policy.max_retries + 1),
+            stop=stop_after_attempt(self._policy.max_retries + 1)
+            | _GiveUpUnreachable(self._policy.connect_give_up),
             wait=_Wait(self._policy),
             retry=retry_if_exception(lambda e: _retryable(e, ambiguous_ok=ambiguous_ok)),
             sleep=self._policy.sleep,
@@ -370,6 +423,8 @@ class HttpCore:
             with attempt:
                 try:
                     return self._attempt(method, path, params, body)
+                except Unreachable:
+                    raise  # never sent: the outcome is known
                 except (ServerError, TransportError):
                     outcome_unknown = True
                     raise
@@ -409,6 +464,8 @@ class HttpCore:
             with attempt:
                 try:
                     return parse(self._attempt("POST", path, None, body))
+                except Unreachable:
+                    raise  # never sent: nothing to look up before the next attempt
                 except (ServerError, TransportError):
                     outcome_unknown = True
                     raise

@@ -5,10 +5,14 @@ The server listens on loopback by default, on a free port when ``port=0``; ``bas
 known, and the server answers, by the time ``start()`` returns. With a ``credential_sink`` the
 stored credentials are replayed into it on start, so a restarted emulator re-provisions the
 local SIP edge.
+
+``port_problem`` says, in one line, why a port cannot be listened on (taken, not allowed), so
+the command can refuse to start before anything runs instead of failing half-way.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import socket
@@ -25,7 +29,14 @@ from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
 from pulumi_exotel.emulator.app import EmulatorApp, build_app
 from pulumi_exotel.emulator.backend import Backend, CredentialSink
 
-__all__ = ["DEFAULT_ACCOUNT", "Account", "EmulatorServer", "serve"]
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "Account",
+    "EmulatorServer",
+    "EmulatorStopped",
+    "port_problem",
+    "serve",
+]
 
 _START_TIMEOUT_SECONDS = 10.0
 # Logged by uvicorn when a drop_response fault closes a connection mid-response, on purpose.
@@ -38,6 +49,30 @@ class _DroppedResponseFilter(logging.Filter):
 
 
 _DROPPED_RESPONSE_FILTER = _DroppedResponseFilter()
+
+
+class EmulatorStopped(RuntimeError):
+    """``serve`` stopped because something it depends on (the SIP edge) went away."""
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why TCP ``host:port`` cannot be listened on right now, in a few words; None if it can.
+
+    Binds the way the servers do (``SO_REUSEADDR``), so a port in TIME_WAIT is not reported.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            where = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+            if exc.errno == errno.EADDRINUSE:
+                return f"{where} is already in use by another program"
+            if exc.errno == errno.EACCES:
+                return f"{where} needs privileges this user does not have"
+            return f"cannot listen on {where}: {exc.strerror or exc}"
+    return None
 
 
 class EmulatorServer:
@@ -168,12 +203,15 @@ def serve(
     *,
     credential_sink: CredentialSink | None = None,
     echo: Callable[[str], Any] | None = None,
+    watch: Callable[[], str | None] | None = None,
     **backend_switches: bool,
 ) -> None:
     """Serve until SIGINT or SIGTERM (call from the main thread).
 
     Prints ``listening on http://HOST:PORT`` once the server answers, and the default
-    account's credentials if no account was given.
+    account's credentials if no account was given. ``watch`` is polled while serving: a
+    message from it stops the server and raises ``EmulatorStopped`` with that message (the
+    local SIP edge died, so the emulator would feed credentials to nothing).
     """
     say = echo or _print_flushed
     chosen = list(accounts) if accounts else [DEFAULT_ACCOUNT]
@@ -199,10 +237,15 @@ def serve(
                     f"default account: sid={DEFAULT_ACCOUNT.sid} "
                     f"api_key={DEFAULT_ACCOUNT.api_key} api_token={DEFAULT_ACCOUNT.api_token}"
                 )
+            problem = watch() if watch is not None else None
+            if problem is not None:  # never announce a server whose edge already died
+                raise EmulatorStopped(problem)
             # Last, so a parent waiting for this line knows everything above is printed.
             say(f"listening on {server.base_url}")
             while not stop.wait(0.5):
-                pass
+                problem = watch() if watch is not None else None
+                if problem is not None:
+                    raise EmulatorStopped(problem)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -2,7 +2,8 @@
 
 The password is read from an environment variable (default ``EXOTEL_SIP_PASSWORD``) or, when
 that is unset, from standard input, never from argv: argv is visible to every local user in
-``ps`` and lands in shell history. Exit status: 0 accepted, 1 rejected, 2 error.
+``ps`` and lands in shell history. Exit status: 0 accepted, 1 rejected, 2 error (including a
+usage error such as an empty password).
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def verify_command(
 ) -> None:
     """Register (or send OPTIONS) with a digest credential; exit 0 accepted, 1 rejected, 2 error."""
     password = _read_password(password_env)
+    if not password:
+        # An empty password is a mistake in how the command was called (the variable set to
+        # nothing, an empty pipe), not an answer from the edge: say so instead of "rejected".
+        raise click.UsageError(
+            f"no password given: set {password_env} (or --password-env NAME) to the "
+            "credential's password, or pipe it on standard input"
+        )
     try:
         result = verify_credential(
             edge,

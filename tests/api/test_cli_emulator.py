@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,3 +134,67 @@ def test_sip_edge_flag_provisions_credentials_live(tmp_path: Path) -> None:
         httpx.delete(f"{api}/trunks/{sid}/credentials", params={"id": cred_id}, auth=auth)
         result = verify_credential(tcp_edge, "tcp", realm, "cli_user", "Cli_password_123456")
         assert result.outcome == "rejected"
+
+
+def run_emulator(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run `pulumi-exotel emulator` expecting it to stop by itself (a start-up failure)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pulumi_exotel.cli", "emulator", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@contextmanager
+def listener() -> Iterator[int]:
+    """Another program holding a loopback port: a listening socket."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def assert_one_line_naming(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    output = (proc.stdout + proc.stderr).strip()
+    assert proc.returncode == 1, output
+    assert len(output.splitlines()) == 1, output
+    assert "Traceback" not in output and "listening on" not in output, output
+    for needle in needles:
+        assert needle in output, output
+
+
+def test_a_taken_api_port_exits_1_with_one_line_naming_the_flag(tmp_path: Path) -> None:
+    with listener() as port:
+        proc = run_emulator("--port", str(port), "--db", str(tmp_path / "s.sqlite"))
+    assert_one_line_naming(proc, "--port", f"127.0.0.1:{port}", "already in use")
+
+
+@pytest.mark.parametrize("flag", ["--sip-tcp-port", "--sip-tls-port"])
+def test_a_taken_sip_port_exits_1_before_starting_anything(tmp_path: Path, flag: str) -> None:
+    require_kamailio()
+    with listener() as port:
+        ports = {"--sip-tcp-port": "0", "--sip-tls-port": "0", flag: str(port)}
+        proc = run_emulator(
+            "--port", "0", "--db", str(tmp_path / "s.sqlite"), "--sip-edge",
+            "--sip-dir", str(tmp_path / "edge"), *(x for kv in ports.items() for x in kv),
+        )  # fmt: skip
+    assert_one_line_naming(proc, flag, f"127.0.0.1:{port}", "already in use")
+    assert not (tmp_path / "edge" / "kamailio.log").exists()  # Kamailio was never started
+
+
+def test_kamailio_dying_stops_the_emulator_with_one_line(tmp_path: Path) -> None:
+    require_kamailio()
+    args = ("--db", str(tmp_path / "s.sqlite"), "--sip-edge", "--sip-dir", str(tmp_path / "edge"),
+            "--sip-tcp-port", "0", "--sip-tls-port", "0")  # fmt: skip
+    with emulator_process(*args) as (proc, _lines):
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        kamailio = [p for p in children if "kamailio" in Path(f"/proc/{p}/cmdline").read_text()]
+        assert kamailio, children
+        os.killpg(int(kamailio[0]), signal.SIGKILL)
+        assert proc.wait(timeout=15) == 1
+        assert proc.stdout is not None
+        rest = proc.stdout.read().strip()
+    assert len(rest.splitlines()) == 1, rest
+    assert "--sip-edge" in rest and "Kamailio stopped" in rest and "Traceback" not in rest

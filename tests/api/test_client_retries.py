@@ -18,6 +18,7 @@ from pulumi_exotel.client import (
     ServerError,
     TransportError,
     Trunk,
+    Unreachable,
 )
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.emulator.server import EmulatorServer
@@ -221,3 +222,47 @@ def test_server_error_on_put_is_retried(
 
     assert renamed.trunk_name == "renamed"
     assert seen(emulator, "PUT", "/trunks/{trunk_sid}") == 2
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released without listening)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_unreachable_endpoint_gives_up_within_the_bound_without_lookups(
+    emulator_settings: ExotelSettings,
+) -> None:
+    port = closed_port()
+    values = {
+        **emulator_settings.model_dump(),
+        "api_token": emulator_settings.api_token,
+        "base_url": f"http://127.0.0.1:{port}",
+    }
+    settings = ExotelSettings(**values)
+    sent: list[str] = []
+
+    class Recording(httpx.HTTPTransport):
+        """The real transport, noting each request it tries to send."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append(f"{request.method} {request.url.path}")
+            return super().handle_request(request)
+
+    # Many retries allowed, so only the time bound can stop the loop.
+    policy = RetryPolicy(max_retries=50, initial_backoff=0.05, max_backoff=0.2, connect_give_up=1.0)
+    with ExotelClient(settings, retry_policy=policy, transport=Recording()) as client:
+        start = time.monotonic()
+        with pytest.raises(Unreachable) as info:
+            client.create_trunk("never_sent")
+        elapsed = time.monotonic() - start
+    assert 0.9 <= elapsed < 3.0, elapsed
+    assert 2 <= len(sent) < 50
+    # Nothing can have reached a server, so no listing was made to look for the trunk.
+    assert all(line.startswith("POST ") for line in sent), sent
+    assert info.value.address == f"127.0.0.1:{port}"
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert emulator_settings.api_token.get_secret_value() not in str(info.value)

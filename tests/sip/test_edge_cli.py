@@ -89,3 +89,18 @@ def test_malformed_edge_is_a_usage_error() -> None:
     )
     assert result.exit_code == 2
     assert "host:port" in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "stdin"),
+    [({"EXOTEL_SIP_PASSWORD": ""}, None), ({"EXOTEL_SIP_PASSWORD": None}, "\n")],
+    ids=["empty-variable", "empty-stdin"],
+)
+def test_empty_password_is_a_usage_error_not_a_rejection(
+    env: dict[str, str | None], stdin: str | None
+) -> None:
+    # Nothing listens on port 9: the command must stop before any network I/O.
+    result = run(["--edge", "127.0.0.1:9", "--realm", REALM, "--user", "u"], env=env, stdin=stdin)
+    assert result.exit_code == 2, result.output
+    assert "no password given" in result.output and "EXOTEL_SIP_PASSWORD" in result.output
+    assert "rejected" not in result.output
