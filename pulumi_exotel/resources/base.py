@@ -7,14 +7,15 @@ dynamic-provider process, so it holds nothing on ``self``. Per process there is:
 - one ``ExotelClient`` per distinct settings, built lazily on first use and shared by the
   provider process's worker threads (the client and its rate limiter are thread-safe).
 
-Each provider declares its inputs as a table of :class:`Field` (rule, default, and what a change
-does: update in place, replace, or nothing), so ``check`` and ``diff`` are written once here and
-stay local: they never build a client or make a request.
+Each provider declares its inputs as a table of :class:`InputSpec` (rule, default, and what a
+change does: update in place, replace, or nothing), so ``check`` and ``diff`` are written once
+here and stay local: they never build a client or make a request.
 
 The four objects that live under a trunk (phone mappings, digest credentials, ACL entries,
-destinations) share their id form ``trunk_sid/child_id`` and the read, delete and adopt-or-create
-flow: :class:`TrunkChildProvider` writes those once. :class:`ExotelResource` is the base of the
-five resource classes users write in their programs.
+destinations) share their id form ``trunk_sid/child_id`` and the read, delete and
+adopt-or-create flow: :class:`TrunkChildProvider` writes those once, and every child, the digest
+credential included, only fills in its hooks. :class:`ExotelResource` is the base of the five
+resource classes users write in their programs.
 
 Errors raised from provider methods reach the user as the CLI's error text; they are
 :class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
@@ -23,6 +24,7 @@ do, and never a secret value.
 
 from __future__ import annotations
 
+import abc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -58,7 +60,7 @@ __all__ = [
     "ExotelProvider",
     "ExotelProviderError",
     "ExotelResource",
-    "Field",
+    "InputSpec",
     "Props",
     "TrunkChildProvider",
     "bool_failures",
@@ -128,7 +130,7 @@ class ExotelProviderError(Exception):
 
 
 @dataclass(frozen=True)
-class Field:
+class InputSpec:
     """One input of a resource: how ``check`` validates it and what a change means to ``diff``.
 
     ``unset`` says what leaving an optional input out means on an existing resource: ``"keep"``
@@ -150,15 +152,15 @@ class Field:
         return bool(old == new)
 
 
-class ExotelProvider(ResourceProvider):
-    """Base of the five providers. Subclasses declare ``kind`` and ``fields`` and implement the
-    ``_create``/``_read``/``_update``/``_delete`` hooks; ids are strings."""
+class ExotelProvider(ResourceProvider, abc.ABC):
+    """Base of the five providers. Subclasses declare ``kind`` and ``input_specs`` and implement
+    the ``_create``/``_read``/``_update``/``_delete`` hooks; ids are strings."""
 
     kind: ClassVar[str] = "object"
     resource_class: ClassVar[str] = "resource"
     #: the output holding Exotel's own id of the object (``acl_id``, ``trunk_sid``, ...)
     id_field: ClassVar[str] = "id"
-    fields: ClassVar[dict[str, Field]] = {}
+    input_specs: ClassVar[dict[str, InputSpec]] = {}
     #: inputs that only shape how the resource is created; never part of a diff
     create_only: ClassVar[tuple[str, ...]] = ("adopt",)
 
@@ -178,7 +180,7 @@ class ExotelProvider(ResourceProvider):
     def check(self, _olds: Props, news: Props) -> CheckResult:
         inputs = dict(news)
         failures: list[CheckFailure] = []
-        for name, spec in self.fields.items():
+        for name, spec in self.input_specs.items():
             value = news.get(name)
             if is_unknown(value):
                 continue
@@ -201,7 +203,7 @@ class ExotelProvider(ResourceProvider):
     def _coerce(self, props: Props) -> Props:
         """Checked inputs in canonical form again: the engine sends every number as a float."""
         coerced = _without_provider(props)
-        for name, spec in self.fields.items():
+        for name, spec in self.input_specs.items():
             if coerced.get(name) is not None and spec.validate is not None:
                 try:
                     coerced[name] = spec.validate(coerced[name], name)
@@ -219,7 +221,7 @@ class ExotelProvider(ResourceProvider):
         """``olds`` are the outputs in state, ``news`` the checked inputs."""
         updates: list[str] = []
         replaces: list[str] = []
-        for name, spec in self.fields.items():
+        for name, spec in self.input_specs.items():
             if spec.on_change == "none":
                 continue
             new = news.get(name)
@@ -273,22 +275,25 @@ class ExotelProvider(ResourceProvider):
             # NotFound: already gone, which is what delete wanted.
             self._delete(id_, _without_provider(props))
 
+    @abc.abstractmethod
     def _create(self, props: Props) -> tuple[str, Props]:
-        raise NotImplementedError
+        """Make the object (or adopt it); ``(id, outputs)``."""
 
+    @abc.abstractmethod
     def _read(self, id_: str, props: Props) -> Props | None:
         """The current outputs, or None when the object is gone (NotFound also means gone)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
-        raise NotImplementedError
+        """Apply in-place changes; the new outputs."""
 
+    @abc.abstractmethod
     def _delete(self, id_: str, props: Props) -> None:
-        raise NotImplementedError
+        """Delete the object; ``NotFound`` means it was already gone."""
 
     def _inputs_from(self, outs: Props) -> Props:
         """Inputs to store after a refresh: the input fields as they are now in Exotel."""
-        keys = (*self.fields, *self.create_only)
+        keys = (*self.input_specs, *self.create_only)
         return {k: outs[k] for k in keys if outs.get(k) is not None}
 
     # --- helpers for subclasses ------------------------------------------------------------
@@ -355,9 +360,21 @@ ChildT = TypeVar("ChildT", bound=_HasId)
 class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     """Base of the providers of objects under a trunk, whose Pulumi id is ``trunk_sid/child_id``.
 
-    Read, delete and the adopt-or-create flow are written here once; subclasses give the client
-    calls as hooks. A digest credential keeps its own create (a generated user name and
-    password, the realm, the check at the SIP edge) and uses the rest.
+    Create, read and delete are written here once; each child gives its client calls as the
+    abstract hooks below (the digest credential too: its generated values and realm come from
+    ``_prepare``, its check at the SIP edge from ``_complete``).
+
+    **The create flow** (:meth:`_create`) is the one place a child object comes into being:
+
+    1. ``_prepare``: values decided at create time (generated names, the realm), no write;
+    2. ``_find`` (with ``adopt``): the existing object with the same natural key;
+    3. ``_post`` (one write) or, for a found object, ``_take_over``;
+    4. ``_complete``: follow-up writes or checks; if it fails, an object posted in step 3 is
+       deleted again (Pulumi keeps no partial state, pulumi/pulumi#5210).
+
+    Work that must surround every create (an intent record before the write, recognising an
+    object an interrupted earlier create left behind) belongs in :meth:`_create` around steps
+    2 and 3, not in the per-kind hooks.
     """
 
     #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
@@ -366,15 +383,20 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
 
     def _create(self, props: Props) -> tuple[str, Props]:
         client = self.client
+        props = self._prepare(client, props)
+        trunk_sid = props["trunk_sid"]
         adopt = bool(props.get("adopt"))
         found = self._find(client, props) if adopt or self.looks_before_posting else None
         if found is None:
             made = self._post(client, props)
+            with self._undo_on_error(lambda: self._remove(client, trunk_sid, made.id)):
+                made = self._complete(client, props, made)
         elif adopt:
-            made = self._take_over(client, found, props)
+            # An adopted object was not ours to delete if a later step fails.
+            made = self._complete(client, props, self._take_over(client, found, props))
         else:  # found without adopt: only where Exotel would append a repeat
             raise self._exists_error(self._describe(props))
-        return child_id(props["trunk_sid"], made.id), self._outputs(props, made)
+        return child_id(trunk_sid, made.id), self._outputs(props, made)
 
     def _read(self, id_: str, props: Props) -> Props | None:
         trunk_sid, object_id = self._parse_id(id_)
@@ -392,37 +414,48 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         except ValueError as exc:
             raise ExotelProviderError(str(exc)) from None
 
-    # --- hooks -----------------------------------------------------------------------------
+    # --- hooks with a default --------------------------------------------------------------
 
+    def _prepare(self, client: ExotelClient, props: Props) -> Props:
+        """The checked inputs plus what is decided at create time (no write)."""
+        return props
+
+    def _complete(self, client: ExotelClient, props: Props, made: ChildT) -> ChildT:
+        """Follow-up writes or checks on a new or adopted object; the object as it ends up."""
+        return made
+
+    # --- hooks every child gives -------------------------------------------------------------
+
+    @abc.abstractmethod
     def _describe(self, props: Props) -> str:
         """The object named by its natural key, for messages (``IP 44.248.146.11 on ...``)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
         """The existing object with the natural key of ``props``, if any."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _post(self, client: ExotelClient, props: Props) -> ChildT:
         """A new object as ``props`` ask; a 1008 becomes the error that says how to adopt."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _take_over(self, client: ExotelClient, found: ChildT, props: Props) -> ChildT:
         """Adopt ``found``: bring it in line with ``props``, or refuse what cannot change."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _get(
         self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
     ) -> ChildT | None:
         """The object as Exotel has it (from a listing at most ``max_age`` s old, shared with
         the other reads of this refresh); None (or ``NotFound``) when it is gone."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        raise NotImplementedError
+        """Delete the object; ``NotFound`` when it is already gone."""
 
+    @abc.abstractmethod
     def _outputs(self, inputs: Props, obj: ChildT) -> Props:
         """The resource's outputs: ``inputs`` with what Exotel says about the object."""
-        raise NotImplementedError
 
 
 def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:

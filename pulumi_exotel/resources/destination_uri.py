@@ -23,7 +23,7 @@ from pulumi_exotel.client.models import normalize_destination
 from pulumi_exotel.resources.base import (
     ExotelProviderError,
     ExotelResource,
-    Field,
+    InputSpec,
     Props,
     TrunkChildProvider,
     by_id,
@@ -60,11 +60,13 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     id_field = "destination_id"
     create_only = ("adopt", "whitelisted_ip")
     looks_before_posting = True  # Exotel appends a repeated destination instead of refusing it
-    fields = {
-        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
-        "destination": Field(validate_destination, "replace", required=True, canonical=_canonical),
-        "priority": Field(validate_priority, "update", default=DEFAULT_PRIORITY),
-        "weight": Field(validate_weight, "update", default=DEFAULT_WEIGHT),
+    input_specs = {
+        "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
+        "destination": InputSpec(
+            validate_destination, "replace", required=True, canonical=_canonical
+        ),
+        "priority": InputSpec(validate_priority, "update", default=DEFAULT_PRIORITY),
+        "weight": InputSpec(validate_weight, "update", default=DEFAULT_WEIGHT),
     }
 
     def _check_together(self, inputs: Props) -> list[CheckFailure]:
@@ -110,7 +112,7 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     def _post(self, client: ExotelClient, props: Props) -> DestinationObject:
         trunk_sid, destination = props["trunk_sid"], props["destination"]
         try:
-            entry = client.create_destination_uri(trunk_sid, destination)
+            return client.create_destination_uri(trunk_sid, destination)
         except ApiError as exc:
             if "not whitelisted" not in f"{exc.message} {exc.description}".lower():
                 raise
@@ -121,13 +123,23 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
                 f'trunk_sid=<the trunk>.trunk_sid, ip="{host}") and pass it to this '
                 "DestinationUri as whitelisted_ip=<that resource>, so Pulumi creates it first."
             ) from None
-        with self._undo_on_error(lambda: client.delete_destination_uri(trunk_sid, entry.id)):
-            return self._set_routing(client, trunk_sid, entry, props)
 
     def _take_over(
         self, client: ExotelClient, found: DestinationObject, props: Props
     ) -> DestinationObject:
-        return self._set_routing(client, props["trunk_sid"], found, props)
+        return found  # its routing is set by _complete, as for a new entry
+
+    def _complete(
+        self, client: ExotelClient, props: Props, made: DestinationObject
+    ) -> DestinationObject:
+        """Bring priority and weight to the wanted values (Exotel's POST takes neither)."""
+        priority = props.get("priority", DEFAULT_PRIORITY)
+        weight = props.get("weight", DEFAULT_WEIGHT)
+        if (made.priority, made.weight) == (priority, weight):
+            return made
+        return client.update_destination_uri(
+            props["trunk_sid"], made.id, priority=priority, weight=weight
+        )
 
     def _get(
         self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
@@ -148,19 +160,6 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
             "date_created": entry.date_created,
             "date_updated": entry.date_updated,
         }
-
-    # --- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _set_routing(
-        client: ExotelClient, trunk_sid: str, entry: DestinationObject, props: Props
-    ) -> DestinationObject:
-        """Bring priority and weight to the wanted values (Exotel's POST takes neither)."""
-        priority = props.get("priority", DEFAULT_PRIORITY)
-        weight = props.get("weight", DEFAULT_WEIGHT)
-        if (entry.priority, entry.weight) == (priority, weight):
-            return entry
-        return client.update_destination_uri(trunk_sid, entry.id, priority=priority, weight=weight)
 
 
 class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):

@@ -12,18 +12,20 @@ Generated values: with only ``user_name_prefix`` the user name is ``<prefix>_<8 
 in ``create`` (never in ``check``: checked inputs are stored in state unencrypted), and an unset
 ``password`` later keeps the current one; change ``keepers`` to rotate. The password is always a
 secret output and never appears in a message.
+
+The realm is the trunk's ``sip_realm``: pass ``sip_realm=trunk.sip_realm`` and a create is one
+request; without it the provider reads the trunk once per process (``trunk_sip_realm``).
 """
 
 from __future__ import annotations
 
 import secrets
 import string
-import time
-from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
+from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_fixed
 
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import DigestCredential as CredentialObject
@@ -31,17 +33,16 @@ from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
     ExotelProviderError,
     ExotelResource,
-    Field,
+    InputSpec,
     Props,
     TrunkChildProvider,
     bool_failures,
     by_id,
-    child_id,
-    current_settings,
-    get_client,
     is_unknown,
 )
+from pulumi_exotel.resources.trunk import trunk_sip_realm
 from pulumi_exotel.resources.validation import (
+    validate_domain_name,
     validate_friendly_name,
     validate_keepers,
     validate_password,
@@ -50,15 +51,21 @@ from pulumi_exotel.resources.validation import (
     validate_user_name_prefix,
 )
 
+if TYPE_CHECKING:
+    from pulumi_exotel.sip import VerifyResult
+
 __all__ = ["DigestCredential", "DigestCredentialProvider", "generate_password"]
 
 DEFAULT_USER_NAME_PREFIX = "pulumi"
 PASSWORD_LENGTH = 32
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "_"
-_OUTPUTS = ("credential_id", "sip_realm", "date_created", "date_updated")
-# A new credential may take a moment to reach the edge: re-ask on "rejected" a few times.
+_OUTPUTS = ("credential_id", "date_created", "date_updated")
+# A new credential may take a moment to reach the edge: ask again on "rejected", this many
+# times in all, with this pause between. The only retry loop of the check: each try is one
+# challenge and one answer (``_EDGE_ROUND_TRIPS``), never a retry of its own.
 _VERIFY_TRIES = 3
 _VERIFY_PAUSE_SECONDS = 1.0
+_EDGE_ROUND_TRIPS = 2
 
 
 def generate_password() -> str:
@@ -85,14 +92,17 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     resource_class = "DigestCredential"
     id_field = "credential_id"
     create_only = ("adopt", "verify_at_edge")
-    fields = {
-        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
+    input_specs = {
+        "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         # user_name / user_name_prefix replace too; see _diff_more (one of them decides).
-        "user_name": Field(validate_user_name),
-        "user_name_prefix": Field(validate_user_name_prefix),
-        "password": Field(validate_password, "update", unset="keep"),
-        "friendly_name": Field(validate_friendly_name, "update", canonical=_or_empty),
-        "keepers": Field(validate_keepers, "replace", canonical=_or_empty_map),
+        "user_name": InputSpec(validate_user_name),
+        "user_name_prefix": InputSpec(validate_user_name_prefix),
+        "password": InputSpec(validate_password, "update", unset="keep"),
+        "friendly_name": InputSpec(validate_friendly_name, "update", canonical=_or_empty),
+        "keepers": InputSpec(validate_keepers, "replace", canonical=_or_empty_map),
+        # The trunk's realm, passed along so create needs no read; it follows trunk_sid, so a
+        # change alone (wiring it up later) changes nothing.
+        "sip_realm": InputSpec(validate_domain_name, unset="keep"),
     }
 
     # --- check / diff ------------------------------------------------------------------------
@@ -133,46 +143,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:
         return bool(news.get("user_name") == olds.get("user_name"))
 
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def _create(self, props: Props) -> tuple[str, Props]:
-        # Not the shared flow: the user name and password may be generated, the realm is the
-        # trunk's domain, and a new credential may have to pass the SIP edge first.
-        settings = current_settings()
-        client = get_client(settings)
-        trunk_sid = props["trunk_sid"]
-        user_name = props.get("user_name") or _generate_user_name(
-            props.get("user_name_prefix") or DEFAULT_USER_NAME_PREFIX
-        )
-        password = props.get("password") or generate_password()
-        friendly_name = props.get("friendly_name")
-        realm = client.get_trunk(trunk_sid).domain_name or settings.default_domain_name
-        existing = None
-        if props.get("adopt") and props.get("user_name"):
-            existing = client.find_digest_credential(trunk_sid, user_name)
-        if existing is not None:
-            credential = self._claim(client, trunk_sid, existing, password, friendly_name)
-        else:
-            try:
-                credential = client.create_digest_credential(
-                    trunk_sid, user_name, password, friendly_name=friendly_name
-                )
-            except Duplicate as exc:
-                raise self._exists_error(
-                    f"A credential with user_name {user_name!r} on trunk {trunk_sid}", exc
-                ) from None
-        if props.get("verify_at_edge"):
-            # A credential we just created goes again if the edge refuses it; an adopted one
-            # was not ours to delete.
-            guard: AbstractContextManager[None] = nullcontext()
-            if existing is None:
-                guard = self._undo_on_error(
-                    lambda: client.delete_digest_credential(trunk_sid, credential.id)
-                )
-            with guard:
-                self._verify_at_edge(settings, realm, user_name, password)
-        outs = self._outputs({**props, "password": password, "sip_realm": realm}, credential)
-        return child_id(trunk_sid, credential.id), outs
+    # --- update ------------------------------------------------------------------------------
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         trunk_sid, credential_id = self._parse_id(id_)
@@ -201,7 +172,56 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
             inputs.pop("user_name", None)  # generated, not given
         return inputs
 
-    # --- hooks of the shared read / delete ------------------------------------------------
+    # --- hooks of the shared create / read / delete ------------------------------------------
+
+    def _prepare(self, client: ExotelClient, props: Props) -> Props:
+        # Generated here, never in check: checked inputs are stored in state unencrypted.
+        user_name = props.get("user_name") or _generate_user_name(
+            props.get("user_name_prefix") or DEFAULT_USER_NAME_PREFIX
+        )
+        return {
+            **props,
+            "user_name": user_name,
+            "password": props.get("password") or generate_password(),
+            "sip_realm": props.get("sip_realm") or trunk_sip_realm(client, props["trunk_sid"]),
+        }
+
+    def _describe(self, props: Props) -> str:
+        return f"A credential with user_name {props['user_name']!r} on trunk {props['trunk_sid']}"
+
+    def _find(self, client: ExotelClient, props: Props) -> CredentialObject | None:
+        if props.get("user_name_prefix") is not None:
+            return None  # a name generated just now cannot be taken over
+        return client.find_digest_credential(props["trunk_sid"], props["user_name"])
+
+    def _post(self, client: ExotelClient, props: Props) -> CredentialObject:
+        try:
+            return client.create_digest_credential(
+                props["trunk_sid"],
+                props["user_name"],
+                props["password"],
+                friendly_name=props.get("friendly_name"),
+            )
+        except Duplicate as exc:
+            raise self._exists_error(self._describe(props), exc) from None
+
+    def _take_over(
+        self, client: ExotelClient, found: CredentialObject, props: Props
+    ) -> CredentialObject:
+        # Exotel never returns a password: set the given one, so state holds the truth.
+        changes: dict[str, Any] = {"password": props["password"]}
+        if _or_empty(found.friendly_name) != _or_empty(props.get("friendly_name")):
+            changes["friendly_name"] = _or_empty(props.get("friendly_name"))
+        return client.update_digest_credential(props["trunk_sid"], found.id, **changes)
+
+    def _complete(
+        self, client: ExotelClient, props: Props, made: CredentialObject
+    ) -> CredentialObject:
+        if props.get("verify_at_edge"):
+            self._verify_at_edge(
+                client.settings, props["sip_realm"], props["user_name"], props["password"]
+            )
+        return made
 
     def _get(
         self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
@@ -226,39 +246,35 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
             "date_updated": credential.date_updated,
         }
 
-    # --- helpers -----------------------------------------------------------------------------
+    # --- the check at the SIP edge -----------------------------------------------------------
 
     @staticmethod
-    def _claim(
-        client: ExotelClient,
-        trunk_sid: str,
-        existing: CredentialObject,
-        password: str,
-        friendly_name: str | None,
-    ) -> CredentialObject:
-        """Adopt: set the given password (Exotel's is unknowable) and the wanted label."""
-        changes: dict[str, Any] = {"password": password}
-        if _or_empty(existing.friendly_name) != _or_empty(friendly_name):
-            changes["friendly_name"] = _or_empty(friendly_name)
-        return client.update_digest_credential(trunk_sid, existing.id, **changes)
-
     def _verify_at_edge(
-        self, settings: ExotelSettings, realm: str, user_name: str, password: str
+        settings: ExotelSettings, realm: str, user_name: str, password: str
     ) -> None:
         # Imported here: the SIP client is only needed by the few who ask for verification.
         from pulumi_exotel.sip import verify_credential
 
         edge = f"{settings.edge_host}:{settings.edge_tls_port}"
-        for attempt in range(_VERIFY_TRIES):
-            try:
-                result = verify_credential(
-                    edge, "tls", realm, user_name, password, ca_file=settings.edge_ca_file
-                )
-            except ValueError as exc:
-                raise ExotelProviderError(f"Cannot verify at the SIP edge {edge}: {exc}") from None
-            if result.outcome != "rejected" or attempt == _VERIFY_TRIES - 1:
-                break
-            time.sleep(_VERIFY_PAUSE_SECONDS)
+        retrying = Retrying(
+            stop=stop_after_attempt(_VERIFY_TRIES),
+            wait=wait_fixed(_VERIFY_PAUSE_SECONDS),
+            retry=retry_if_result(lambda result: result.outcome == "rejected"),
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
+        try:
+            result: VerifyResult = retrying(
+                verify_credential,
+                edge,
+                "tls",
+                realm,
+                user_name,
+                password,
+                ca_file=settings.edge_ca_file,
+                max_attempts=_EDGE_ROUND_TRIPS,
+            )
+        except ValueError as exc:
+            raise ExotelProviderError(f"Cannot verify at the SIP edge {edge}: {exc}") from None
         if not result.accepted:
             raise ExotelProviderError(
                 f"The SIP edge {edge} did not accept credential {user_name!r} (realm {realm}) "
@@ -293,7 +309,7 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
     credential_id: pulumi.Output[str]
     """Exotel's id of the credential (digits, as a string)."""
     sip_realm: pulumi.Output[str]
-    """Digest realm: the trunk's domain, ``{account_sid}.pstn.exotel.com``."""
+    """Digest realm: the trunk's ``sip_realm`` (its domain, ``{account_sid}.pstn.exotel.com``)."""
     verify_at_edge: pulumi.Output[bool]
     """Whether creation proved the credential with a REGISTER at the SIP edge over TLS."""
 
@@ -307,6 +323,7 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
         password: pulumi.Input[str] | None = None,
         friendly_name: pulumi.Input[str] | None = None,
         keepers: pulumi.Input[dict[str, Any]] | None = None,
+        sip_realm: pulumi.Input[str] | None = None,
         verify_at_edge: bool = False,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
@@ -319,6 +336,7 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
             "password": pulumi.Output.secret(password) if password is not None else None,
             "friendly_name": friendly_name,
             "keepers": keepers,
+            "sip_realm": sip_realm,
             "verify_at_edge": verify_at_edge,
             "adopt": adopt,
             **dict.fromkeys(_OUTPUTS),

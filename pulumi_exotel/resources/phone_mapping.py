@@ -16,7 +16,7 @@ from pulumi_exotel.client.models import PhoneMapping as MappingObject
 from pulumi_exotel.resources.base import (
     ExotelProviderError,
     ExotelResource,
-    Field,
+    InputSpec,
     Props,
     TrunkChildProvider,
     by_id,
@@ -40,10 +40,10 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     kind = "phone mapping"
     resource_class = "PhoneMapping"
     id_field = "mapping_id"
-    fields = {
-        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
-        "phone_number": Field(validate_e164, "replace", required=True),
-        "mode": Field(validate_mode, "update", default=DEFAULT_MODE, canonical=_mode),
+    input_specs = {
+        "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
+        "phone_number": InputSpec(validate_e164, "replace", required=True),
+        "mode": InputSpec(validate_mode, "update", default=DEFAULT_MODE, canonical=_mode),
     }
 
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:

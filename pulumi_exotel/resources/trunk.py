@@ -7,6 +7,7 @@ names are unique per account, so the new trunk could not be created beside the o
 
 from __future__ import annotations
 
+import threading
 from contextlib import suppress
 from typing import Any
 
@@ -19,7 +20,7 @@ from pulumi_exotel.resources.base import (
     ExotelProvider,
     ExotelProviderError,
     ExotelResource,
-    Field,
+    InputSpec,
     Props,
     current_settings,
     get_client,
@@ -32,7 +33,7 @@ from pulumi_exotel.resources.validation import (
     validate_trunk_name,
 )
 
-__all__ = ["Trunk", "TrunkProvider"]
+__all__ = ["Trunk", "TrunkProvider", "sip_realm_of", "trunk_sip_realm"]
 
 CALLER_ID_SETTING = "trunk_external_alias"
 _OUTPUTS = (
@@ -55,19 +56,51 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def sip_realm_of(domain_name: str | None, settings: ExotelSettings) -> str:
+    """The digest realm of credentials on a trunk with ``domain_name``: the SIP domain, by
+    default the account's (the trunk's ``sip_realm`` output).
+
+    The one place the provider decides a realm; Exotel (and the emulator) derive the same.
+    """
+    return domain_name or settings.default_domain_name
+
+
+_realm_lock = threading.Lock()
+_realm_key_locks: dict[tuple[str, str], threading.Lock] = {}
+_realms: dict[tuple[str, str], str] = {}
+
+
+def trunk_sip_realm(client: ExotelClient, trunk_sid: str) -> str:
+    """The realm of trunk ``trunk_sid``, read from Exotel at most once per process.
+
+    A trunk's domain cannot change in place (a new domain is a new trunk, with a new SID), so
+    the answer stays true for the life of the process; concurrent callers wait for one read.
+    """
+    key = (client.settings.api_root, trunk_sid)
+    with _realm_lock:
+        key_lock = _realm_key_locks.setdefault(key, threading.Lock())
+    with key_lock:
+        realm = _realms.get(key)
+        if realm is None:
+            realm = sip_realm_of(client.get_trunk(trunk_sid).domain_name, client.settings)
+            with _realm_lock:
+                _realms[key] = realm
+        return realm
+
+
 class TrunkProvider(ExotelProvider):
     """Create, read, update and delete one trunk (and its caller-id setting)."""
 
     kind = "trunk"
     resource_class = "Trunk"
     id_field = "trunk_sid"
-    fields = {
-        "trunk_name": Field(validate_trunk_name, "update", required=True),
-        "nso_code": Field(validate_nso_code, "replace", default=DEFAULT_NSO_CODE),
+    input_specs = {
+        "trunk_name": InputSpec(validate_trunk_name, "update", required=True),
+        "nso_code": InputSpec(validate_nso_code, "replace", default=DEFAULT_NSO_CODE),
         # Unset = the account default, filled in at create time from exotel:accountSid; check
         # and diff need no config, so leaving it out later keeps whatever the trunk has.
-        "domain_name": Field(validate_domain_name, "replace", unset="keep", canonical=_lower),
-        "caller_id": Field(validate_caller_id, "update"),
+        "domain_name": InputSpec(validate_domain_name, "replace", unset="keep", canonical=_lower),
+        "caller_id": InputSpec(validate_caller_id, "update"),
     }
 
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:
@@ -168,7 +201,7 @@ class TrunkProvider(ExotelProvider):
             "inbound_dial_uri": f"sip:{trunk.trunk_sid}",
             "edge_tcp": f"{settings.edge_host}:{settings.edge_tcp_port}",
             "edge_tls": f"{settings.edge_host}:{settings.edge_tls_port}",
-            "sip_realm": domain_name,
+            "sip_realm": sip_realm_of(domain_name, settings),
         }
 
 

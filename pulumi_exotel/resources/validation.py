@@ -5,7 +5,8 @@ canonical form (e.g. a float ``5061.0`` from the engine becomes ``5061``, a ``si
 dropped) or raises :class:`InvalidInput`, whose message names the field, the value and the rule.
 Secret values are never echoed: the message shows ``<secret>`` instead.
 
-Decisions where Exotel's documentation is silent or contradicts itself (exotel-api.md §10):
+Decisions where Exotel's documentation is silent or contradicts itself (the documents are listed
+in ``docs/sources.md``):
 
 - ``password``: ``[A-Za-z0-9_]``, 8 to 64 characters. Exotel only says "strong"; a live third
   party measured that other characters fail with 1002, and the length bounds are ours.

@@ -17,7 +17,7 @@ from pulumi_exotel.client.models import WhitelistedIp as AclObject
 from pulumi_exotel.resources.base import (
     ExotelProviderError,
     ExotelResource,
-    Field,
+    InputSpec,
     Props,
     TrunkChildProvider,
     by_id,
@@ -44,10 +44,10 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     kind = "whitelisted ip"
     resource_class = "WhitelistedIp"
     id_field = "acl_id"
-    fields = {
-        "trunk_sid": Field(validate_trunk_sid, "replace", required=True),
-        "ip": Field(validate_whitelist_ip, "replace", required=True),
-        "mask": Field(validate_mask, "replace", default=DEFAULT_MASK),
+    input_specs = {
+        "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
+        "ip": InputSpec(validate_whitelist_ip, "replace", required=True),
+        "mask": InputSpec(validate_mask, "replace", default=DEFAULT_MASK),
     }
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
