@@ -1,6 +1,6 @@
 """What every platform-side dynamic resource shares: settings, the SDK client, the adopt-or-create
-flow, errors and secrets. Built on :mod:`pulumi_exotel.resources.base` (same ``Field`` tables, so
-``check`` and ``diff`` stay local: zero requests).
+flow, errors and secrets. Built on :mod:`pulumi_exotel.resources.base` (same ``InputSpec``
+tables, so ``check`` and ``diff`` stay local: zero requests).
 
 How a platform module uses it::
 
@@ -12,7 +12,7 @@ How a platform module uses it::
     class PhoneNumberProvider(PlatformProvider[RetellClient]):
         settings_spec = SETTINGS
         kind, resource_class, natural_key = "Retell phone number", "PhoneNumber", "phone_number"
-        fields = {"phone_number": Field(validate_e164, "replace", required=True), ...}
+        fields = {"phone_number": InputSpec(validate_e164, "replace", required=True), ...}
         secret_fields = ("password",)
         def _build_client(self, settings): ...   # once per process and settings
         def _find / _post / _take_over / _get / _patch / _remove / _object_id / _outputs
@@ -68,7 +68,7 @@ from pulumi.dynamic import (
 from pulumi_exotel.resources.base import (
     ExotelProvider,
     ExotelProviderError,
-    Field,
+    InputSpec,
     Props,
     is_unknown,
 )
@@ -76,6 +76,7 @@ from pulumi_exotel.resources.validation import SECRET_PLACEHOLDER, InvalidInput
 
 __all__ = [
     "Field",
+    "InputSpec",
     "PlatformProvider",
     "PlatformProviderError",
     "PlatformResource",
@@ -95,6 +96,10 @@ __all__ = [
 ]
 
 ClientT = TypeVar("ClientT")
+
+#: The name platform modules written before the rename use for :class:`InputSpec`; new code
+#: imports ``InputSpec``.
+Field = InputSpec
 
 
 def import_sdk(module: str, extra: str) -> ModuleType:
@@ -365,7 +370,7 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
         clean = _plain(props)
         with self._errors("delete", clean):
             try:
-                self._remove(self.client, id_)
+                self._delete(id_, clean)
             except Exception as exc:
                 if not self._is_gone(exc):  # gone is what delete wanted
                     raise
@@ -395,6 +400,9 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         return self._outputs(news, self._patch(self.client, id_, olds, news))
+
+    def _delete(self, id_: str, props: Props) -> None:
+        self._remove(self.client, id_)
 
     # --- hooks ----------------------------------------------------------------------------
 

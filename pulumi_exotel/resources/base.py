@@ -153,14 +153,14 @@ class InputSpec:
 
 
 class ExotelProvider(ResourceProvider, abc.ABC):
-    """Base of the five providers. Subclasses declare ``kind`` and ``input_specs`` and implement
+    """Base of the five providers. Subclasses declare ``kind`` and ``fields`` and implement
     the ``_create``/``_read``/``_update``/``_delete`` hooks; ids are strings."""
 
     kind: ClassVar[str] = "object"
     resource_class: ClassVar[str] = "resource"
     #: the output holding Exotel's own id of the object (``acl_id``, ``trunk_sid``, ...)
     id_field: ClassVar[str] = "id"
-    input_specs: ClassVar[dict[str, InputSpec]] = {}
+    fields: ClassVar[dict[str, InputSpec]] = {}
     #: inputs that only shape how the resource is created; never part of a diff
     create_only: ClassVar[tuple[str, ...]] = ("adopt",)
 
@@ -180,7 +180,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     def check(self, _olds: Props, news: Props) -> CheckResult:
         inputs = dict(news)
         failures: list[CheckFailure] = []
-        for name, spec in self.input_specs.items():
+        for name, spec in self.fields.items():
             value = news.get(name)
             if is_unknown(value):
                 continue
@@ -203,7 +203,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     def _coerce(self, props: Props) -> Props:
         """Checked inputs in canonical form again: the engine sends every number as a float."""
         coerced = _without_provider(props)
-        for name, spec in self.input_specs.items():
+        for name, spec in self.fields.items():
             if coerced.get(name) is not None and spec.validate is not None:
                 try:
                     coerced[name] = spec.validate(coerced[name], name)
@@ -221,7 +221,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
         """``olds`` are the outputs in state, ``news`` the checked inputs."""
         updates: list[str] = []
         replaces: list[str] = []
-        for name, spec in self.input_specs.items():
+        for name, spec in self.fields.items():
             if spec.on_change == "none":
                 continue
             new = news.get(name)
@@ -293,7 +293,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
 
     def _inputs_from(self, outs: Props) -> Props:
         """Inputs to store after a refresh: the input fields as they are now in Exotel."""
-        keys = (*self.input_specs, *self.create_only)
+        keys = (*self.fields, *self.create_only)
         return {k: outs[k] for k in keys if outs.get(k) is not None}
 
     # --- helpers for subclasses ------------------------------------------------------------

@@ -60,7 +60,7 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     id_field = "destination_id"
     create_only = ("adopt", "whitelisted_ip")
     looks_before_posting = True  # Exotel appends a repeated destination instead of refusing it
-    input_specs = {
+    fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "destination": InputSpec(
             validate_destination, "replace", required=True, canonical=_canonical

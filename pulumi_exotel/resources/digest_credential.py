@@ -92,7 +92,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     resource_class = "DigestCredential"
     id_field = "credential_id"
     create_only = ("adopt", "verify_at_edge")
-    input_specs = {
+    fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         # user_name / user_name_prefix replace too; see _diff_more (one of them decides).
         "user_name": InputSpec(validate_user_name),

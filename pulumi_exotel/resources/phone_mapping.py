@@ -40,7 +40,7 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     kind = "phone mapping"
     resource_class = "PhoneMapping"
     id_field = "mapping_id"
-    input_specs = {
+    fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "phone_number": InputSpec(validate_e164, "replace", required=True),
         "mode": InputSpec(validate_mode, "update", default=DEFAULT_MODE, canonical=_mode),

@@ -94,7 +94,7 @@ class TrunkProvider(ExotelProvider):
     kind = "trunk"
     resource_class = "Trunk"
     id_field = "trunk_sid"
-    input_specs = {
+    fields = {
         "trunk_name": InputSpec(validate_trunk_name, "update", required=True),
         "nso_code": InputSpec(validate_nso_code, "replace", default=DEFAULT_NSO_CODE),
         # Unset = the account default, filled in at create time from exotel:accountSid; check

@@ -44,7 +44,7 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     kind = "whitelisted ip"
     resource_class = "WhitelistedIp"
     id_field = "acl_id"
-    input_specs = {
+    fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "ip": InputSpec(validate_whitelist_ip, "replace", required=True),
         "mask": InputSpec(validate_mask, "replace", default=DEFAULT_MASK),
