@@ -140,3 +140,74 @@ def test_secrets_absent_from_state_output_and_verbose_logs(
     assert len(everything) > 10_000, "verbose logs were expected to be long"
     assert password not in everything
     assert api_secret not in everything
+
+
+def test_end_to_end_example_both_sides_in_one_program(
+    workspace: Callable[..., Workspace],
+    livekit: LiveKit,
+    stats: Stats,
+    emulator_settings: Any,
+) -> None:
+    from tests.engine.conftest import EXAMPLES
+    from tests.engine.test_examples import check_output_contract
+
+    api = livekit.api()
+    ws = workspace(EXAMPLES / "livekit-end-to-end")
+    ws.config(livekit.config, secret=("livekit:apiSecret",))
+    ws.up()
+    out = ws.outputs(show_secrets=True)
+    check_output_contract(ws.outputs())
+    (outbound,) = api.outbound_trunks()
+    (inbound,) = api.inbound_trunks()
+    (rule,) = api.dispatch_rules()
+    assert outbound.sip_trunk_id == out["livekit_outbound_trunk_id"]
+    assert (outbound.auth_username, outbound.auth_password) == (
+        out["sip_username"],
+        out["sip_password"],
+    )
+    assert outbound.address == out["edge_tls"] and list(outbound.numbers) == out["dids"]
+    assert inbound.sip_trunk_id == out["livekit_inbound_trunk_id"]
+    assert list(inbound.numbers) == out["dids"]
+    assert list(inbound.allowed_addresses) == ["182.76.143.61", "122.15.8.184"]
+    assert rule.sip_dispatch_rule_id == out["livekit_dispatch_rule_id"]
+    assert list(rule.trunk_ids) == [inbound.sip_trunk_id]
+    assert rule.rule.dispatch_rule_individual.room_prefix == "exotel-"
+    assert [a.agent_name for a in rule.room_config.agents] == ["receptionist"]
+    assert out["inbound_destinations"] == ["vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls"]
+
+    livekit.proxy.reset()
+    stats.reset()
+    ws.preview("--expect-no-changes")
+    assert livekit.proxy.total() == 0, livekit.proxy.calls
+    assert stats.total() == 0, stats.log()
+
+    # Rotation and a new agent: every LiveKit object keeps its id.
+    ws.config({"rotation": "2026-12", "agentName": "concierge", "exotelSourceIps": "182.76.143.61"})
+    ws.up()
+    after = ws.outputs(show_secrets=True)
+    assert after["sip_username"] != out["sip_username"]
+    (outbound2,) = api.outbound_trunks()
+    (inbound2,) = api.inbound_trunks()
+    (rule2,) = api.dispatch_rules()
+    assert outbound2.sip_trunk_id == outbound.sip_trunk_id
+    assert outbound2.auth_username == after["sip_username"]
+    assert inbound2.sip_trunk_id == inbound.sip_trunk_id
+    assert list(inbound2.allowed_addresses) == ["182.76.143.61"]
+    assert rule2.sip_dispatch_rule_id == rule.sip_dispatch_rule_id
+    assert [a.agent_name for a in rule2.room_config.agents] == ["concierge"]
+    assert livekit.proxy.calls["CreateSIPOutboundTrunk"] == 0
+    assert livekit.proxy.calls["CreateSIPInboundTrunk"] == 0
+    assert livekit.proxy.calls["CreateSIPDispatchRule"] == 0
+
+    # The rule deleted out of band: refresh drops it, up puts it back.
+    api.delete_dispatch_rule(rule2.sip_dispatch_rule_id)
+    ws.refresh()
+    assert "calls" not in ws.resources()
+    ws.up()
+    (rule3,) = api.dispatch_rules()
+    assert list(rule3.trunk_ids) == [inbound.sip_trunk_id]
+
+    ws.destroy()
+    assert api.outbound_trunks() == api.inbound_trunks() == api.dispatch_rules() == []
+    with ExotelClient(emulator_settings) as client:
+        assert client.list_trunks() == []
