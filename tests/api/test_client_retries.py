@@ -259,7 +259,8 @@ def test_unreachable_endpoint_gives_up_within_the_bound_without_lookups(
         with pytest.raises(Unreachable) as info:
             client.create_trunk("never_sent")
         elapsed = time.monotonic() - start
-    assert 0.9 <= elapsed < 3.0, elapsed
+    # It kept trying for most of the bound, and stopped before sleeping past it.
+    assert 0.5 <= elapsed < 3.0, elapsed
     assert 2 <= len(sent) < 50
     # Nothing can have reached a server, so no listing was made to look for the trunk.
     assert all(line.startswith("POST ") for line in sent), sent
