@@ -18,3 +18,5 @@ lint:
 bench:
 	.venv/bin/python bench/client_throughput.py
 	.venv/bin/python bench/sip_verify.py
+	.venv/bin/python bench/stack_scale.py
+	.venv/bin/python bench/stack_scale.py --three-stacks
