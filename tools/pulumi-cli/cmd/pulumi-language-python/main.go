@@ -20,10 +20,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -40,6 +43,34 @@ const exitAfterUserMessage = 32
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	execScript string
+	alive      context.Context
+
+	mu       sync.Mutex
+	programs map[*exec.Cmd]struct{}
+}
+
+// killPrograms kills the programs still running.
+func (h *host) killPrograms() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for cmd := range h.programs {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+		}
+	}
+}
+
+func (h *host) track(cmd *exec.Cmd, running bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.programs == nil {
+		h.programs = map[*exec.Cmd]struct{}{}
+	}
+	if running {
+		h.programs[cmd] = struct{}{}
+	} else {
+		delete(h.programs, cmd)
+	}
 }
 
 func main() {
@@ -60,9 +91,30 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
 		os.Exit(1)
 	}
-	h := &host{execScript: filepath.Join(filepath.Dir(exe), "pulumi-language-python-exec")}
+	// alive is cancelled when the engine goes away (or on Ctrl-C): the server stops and every
+	// program this host started is killed, so nothing of ours outlives a killed CLI.
+	alive, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	h := &host{
+		execScript: filepath.Join(filepath.Dir(exe), "pulumi-language-python-exec"),
+		alive:      alive,
+	}
+	if engine := engineAddress(); engine != "" {
+		// The check upstream plugins use, polled every second instead of every five minutes:
+		// a killed CLI must not leave this host (and the program it runs) behind for minutes.
+		if err := rpcutil.Healthcheck(alive, engine, engineCheckInterval, stop); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-python: engine health check: %v\n", err)
+			os.Exit(1)
+		}
+	}
+	cancelServe := make(chan bool)
+	go func() {
+		<-alive.Done()
+		close(cancelServe)
+	}()
 
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelServe,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
 			return nil
@@ -73,11 +125,21 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
+	select {
+	case err := <-handle.Done:
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
+			os.Exit(1)
+		}
+	case <-alive.Done():
+		// The engine is gone: a graceful stop could wait forever on a running program.
+		h.killPrograms()
 		os.Exit(1)
 	}
 }
+
+// engineCheckInterval is how often the host asks whether the engine is still there.
+const engineCheckInterval = time.Second
 
 func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
 	return &pulumirpc.PluginInfo{Version: version}, nil
@@ -140,19 +202,58 @@ func (h *host) InstallDependencies(
 // pythonFor picks the interpreter the way the upstream host does for the pip toolchain:
 // the project's `virtualenv` option when set, else PULUMI_PYTHON_CMD, else python3.
 func pythonFor(info *pulumirpc.ProgramInfo) string {
-	if info != nil && info.GetOptions() != nil {
-		if v, ok := info.GetOptions().GetFields()["virtualenv"]; ok && v.GetStringValue() != "" {
-			venv := v.GetStringValue()
-			if !filepath.IsAbs(venv) {
-				venv = filepath.Join(info.GetRootDirectory(), venv)
-			}
-			return filepath.Join(venv, "bin", "python")
-		}
+	if venv := virtualenvFor(info); venv != "" {
+		return filepath.Join(venv, "bin", "python")
 	}
 	if cmd := os.Getenv("PULUMI_PYTHON_CMD"); cmd != "" {
 		return cmd
 	}
 	return "python3"
+}
+
+// virtualenvFor is the absolute path of the project's `virtualenv` option, or "".
+func virtualenvFor(info *pulumirpc.ProgramInfo) string {
+	if info == nil || info.GetOptions() == nil {
+		return ""
+	}
+	v, ok := info.GetOptions().GetFields()["virtualenv"]
+	if !ok || v.GetStringValue() == "" {
+		return ""
+	}
+	venv := v.GetStringValue()
+	if !filepath.IsAbs(venv) {
+		venv = filepath.Join(info.GetRootDirectory(), venv)
+	}
+	return filepath.Clean(venv)
+}
+
+// activate returns env with the virtualenv activated the way `bin/activate` does it
+// (VIRTUAL_ENV set, its bin first on PATH, PYTHONHOME unset), so that tools the program
+// starts find the virtualenv's executables too.
+func activate(env []string, venv string) []string {
+	out := make([]string, 0, len(env)+2)
+	path := ""
+	for _, kv := range env {
+		switch {
+		case strings.HasPrefix(kv, "PATH="):
+			path = strings.TrimPrefix(kv, "PATH=")
+		case strings.HasPrefix(kv, "VIRTUAL_ENV="), strings.HasPrefix(kv, "PYTHONHOME="):
+		default:
+			out = append(out, kv)
+		}
+	}
+	bin := filepath.Join(venv, "bin")
+	if path != "" {
+		bin += string(os.PathListSeparator) + path
+	}
+	return append(out, "VIRTUAL_ENV="+venv, "PATH="+bin)
+}
+
+// missingVirtualenv is the one line shown when the project's virtualenv has no python.
+func missingVirtualenv(venv string) string {
+	return fmt.Sprintf("error: the virtualenv %s named in Pulumi.yaml (runtime.options.virtualenv) "+
+		"has no bin/python: create it with `python3 -m venv %s` and install the program's "+
+		"requirements into it (in this repo: `make bootstrap`)", venv, venv)
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -203,15 +304,35 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return nil, err
 	}
 
-	cmd := exec.CommandContext(ctx, pythonFor(info), args...)
+	env := os.Environ()
+	if venv := virtualenvFor(info); venv != "" {
+		if _, err := os.Stat(filepath.Join(venv, "bin", "python")); err != nil {
+			fmt.Fprintln(os.Stderr, missingVirtualenv(venv))
+			return &pulumirpc.RunResponse{Bail: true}, nil
+		}
+		env = activate(env, venv)
+	}
+
+	// Killed when the request ends or the engine goes away (h.alive).
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	defer context.AfterFunc(h.alive, cancelRun)()
+	cmd := exec.CommandContext(runCtx, pythonFor(info), args...)
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(env,
 		"PULUMI_CONFIG="+string(config),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON),
 	)
-	if err := cmd.Run(); err != nil {
+	// The program stays in the engine's process group, so a kill of that group ends it too.
+	if err := cmd.Start(); err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	h.track(cmd, true)
+	err = cmd.Wait()
+	h.track(cmd, false)
+	if err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
 			if status, ok := exitErr.Sys().(syscall.WaitStatus); ok {
