@@ -35,6 +35,8 @@ from pulumi_exotel.platforms._base import (
     Setting,
     import_sdk,
     secret_input,
+    validate_secret_text,
+    validate_text,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
 from pulumi_exotel.sip_uri import Transport, check_transport, parse_edge
@@ -179,18 +181,6 @@ def _iso(value: Any) -> str | None:
 # --- validation (check: no I/O) -------------------------------------------------------------------
 
 
-def _validate_text(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(field, value, "must be a non-empty string")
-    return value
-
-
-def _validate_secret(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(field, value, "must be a non-empty string", secret=True)
-    return value
-
-
 def _validate_edge(value: object, field: str) -> str:
     host, port = parse_edge(value, field)
     return f"{host}:{port}"
@@ -216,11 +206,11 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
     natural_key = "name"
     secret_fields = ("password",)
     fields: ClassVar[dict[str, Field]] = {
-        "name": Field(_validate_text, "update", required=True),
+        "name": Field(validate_text, "update", required=True),
         "edge": Field(_validate_edge, "update", required=True),
         "transport": Field(_validate_transport, "update", default="tls"),
-        "user_name": Field(_validate_text, "update", required=True),
-        "password": Field(_validate_secret, "update", required=True),
+        "user_name": Field(validate_text, "update", required=True),
+        "password": Field(validate_secret_text, "update", required=True),
     }
 
     def _build_client(self, settings: ResolvedSettings) -> VapiApi:
@@ -361,9 +351,9 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
     natural_key = "number"
     fields: ClassVar[dict[str, Field]] = {
         "number": Field(validate_e164, "update", required=True),
-        "credential_id": Field(_validate_text, "update", required=True),
-        "name": Field(_validate_text, "update"),
-        "assistant_id": Field(_validate_text, "update"),
+        "credential_id": Field(validate_text, "update", required=True),
+        "name": Field(validate_text, "update"),
+        "assistant_id": Field(validate_text, "update"),
     }
 
     def _build_client(self, settings: ResolvedSettings) -> VapiApi:

@@ -1,0 +1,237 @@
+"""Exotel and Vapi in one stack, through the real Pulumi CLI: Exotel on the emulator, Vapi on its
+twin (Vapi has no local server). Both count their requests, on one clock, so the tests can prove
+a no-change preview asks neither and a rotation updates Vapi between Exotel's create and delete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytest.importorskip("vapi", reason="the Vapi resources need vapi-server-sdk (the vapi extra)")
+
+from pulumi_exotel.emulator.server import Account, EmulatorServer  # noqa: E402
+from pulumi_exotel.twins.vapi import VapiTwinServer  # noqa: E402
+from tests.conftest import Stats  # noqa: E402
+from tests.engine.conftest import EXAMPLES, PROGRAMS, emulator_config  # noqa: E402
+from tests.engine.harness import Workspace  # noqa: E402
+
+pytestmark = pytest.mark.engine
+
+PROGRAM = PROGRAMS / "vapi"
+API_KEY_CANARY = "VapiKeyCanary_5e1d7c9a3b"
+PASSWORD_CANARY = "VapiDigestCanary_8c2f4a6e0d"
+
+
+class Twin:
+    """The Vapi twin as the tests see it: its objects, stored passwords and request log."""
+
+    def __init__(self, server: VapiTwinServer) -> None:
+        self.server = server
+        self.http = httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {server.token}"}
+        )
+
+    def config(self) -> dict[str, str]:
+        return {"vapi:apiKey": self.server.token, "vapi:baseUrl": self.server.base_url}
+
+    def list(self, kind: str) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = self.http.get(f"/{kind}").json()
+        return answer
+
+    def password(self, credential_id: str) -> str:
+        stored = self.http.get(f"/_twin/credential/{credential_id}").json()
+        return str(stored["outboundAuthenticationPlan"]["authPassword"])
+
+    def stats(self) -> dict[str, Any]:
+        answer: dict[str, Any] = self.http.get("/_twin/stats").json()
+        return answer
+
+    def reset_stats(self) -> None:
+        self.http.post("/_twin/stats/reset").raise_for_status()
+
+
+@pytest.fixture(scope="module")
+def twin_server() -> Iterator[VapiTwinServer]:
+    with VapiTwinServer() as server:
+        yield server
+
+
+@pytest.fixture
+def twin(twin_server: VapiTwinServer) -> Iterator[Twin]:
+    httpx.post(f"{twin_server.base_url}/_twin/reset").raise_for_status()
+    view = Twin(twin_server)
+    yield view
+    view.http.close()
+
+
+@pytest.fixture
+def vapi_stack(workspace: Callable[..., Workspace], twin: Twin) -> Callable[..., Workspace]:
+    def make(project: Path = PROGRAM, **kwargs: Any) -> Workspace:
+        ws = workspace(project, **kwargs)
+        ws.config(twin.config(), secret=("vapi:apiKey",))
+        return ws
+
+    return make
+
+
+def test_up_no_change_preview_update_refresh_adopt_destroy(
+    vapi_stack: Callable[..., Workspace], twin: Twin, stats: Stats, emulator_settings: Any
+) -> None:
+    ws = vapi_stack()
+    ws.up()
+    out = ws.outputs(show_secrets=True)
+    [cred] = twin.list("credential")
+    [number] = twin.list("phone-number")
+    assert cred["id"] == out["vapi_credential_id"]
+    assert cred["gateways"] == [
+        {"ip": "in.voip.exotel.com", "port": 443, "outboundProtocol": "tls"}
+    ]
+    assert cred["outboundAuthenticationPlan"] == {"authUsername": out["exotel_user"]}
+    assert twin.password(cred["id"]) == out["vapi_password"]
+    assert (number["number"], number["credentialId"]) == ("+918047091260", cred["id"])
+    assert ws.outputs()["vapi_password"] == "[secret]"
+
+    # No change: zero requests to Exotel and to Vapi.
+    stats.reset()
+    twin.reset_stats()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0, stats.log()
+    assert twin.stats()["total"] == 0, twin.stats()
+
+    # In-place update of the number: same Vapi object, one PATCH.
+    ws.config({"t:numberName": "support", "t:assistantId": "asst-engine"})
+    twin.reset_stats()
+    ws.up()
+    assert twin.stats()["by_route"] == {"PATCH /phone-number/{id}": 1}
+    [patched] = twin.list("phone-number")
+    assert patched["id"] == number["id"]
+    assert (patched["name"], patched["assistantId"]) == ("support", "asst-engine")
+
+    # Deleted out of band: refresh drops both from state, up creates them again.
+    twin.http.delete(f"/phone-number/{number['id']}").raise_for_status()
+    twin.http.delete(f"/credential/{cred['id']}").raise_for_status()
+    ws.refresh()
+    assert {"vapi-cred", "vapi-number"}.isdisjoint(ws.resources())
+    ws.up()
+    [cred2] = twin.list("credential")
+    [number2] = twin.list("phone-number")
+    assert cred2["id"] != cred["id"] and number2["credentialId"] == cred2["id"]
+    ws.preview("--expect-no-changes")
+
+    # Adopt: forget both in state; without adopt the existing objects are a clear error, with
+    # it they are taken over and nothing new is made.
+    resources = ws.resources()
+    for name in ("vapi-number", "vapi-cred"):
+        ws.run("state", "delete", resources[name]["urn"], "--yes", "--stack", ws.stack)
+    refused = ws.run("up", "--yes", "--skip-preview", "--stack", ws.stack, check=False)
+    assert refused.returncode != 0
+    assert "already exists in Vapi" in refused.stdout and "adopt=True" in refused.stdout
+    ws.config({"t:adopt": "true"})
+    ws.up()
+    assert [c["id"] for c in twin.list("credential")] == [cred2["id"]]
+    assert [n["id"] for n in twin.list("phone-number")] == [number2["id"]]
+    ws.preview("--expect-no-changes")
+
+    # Destroy leaves nothing on either side.
+    ws.destroy()
+    assert twin.list("credential") == [] and twin.list("phone-number") == []
+    from pulumi_exotel.client import ExotelClient
+
+    with ExotelClient(emulator_settings) as client:
+        assert client.list_trunks() == []
+
+
+def test_rotation_updates_vapi_in_place_between_exotel_create_and_delete(
+    vapi_stack: Callable[..., Workspace], twin: Twin, stats: Stats
+) -> None:
+    ws = vapi_stack()
+    ws.up()
+    before = ws.outputs(show_secrets=True)
+    [cred] = twin.list("credential")
+
+    ws.config({"t:keepers": "2"})
+    stats.reset()
+    twin.reset_stats()
+    ws.up()
+    after = ws.outputs(show_secrets=True)
+    vapi_log = twin.stats()["log"]  # before the checks below add their own GETs
+
+    # Vapi now holds the new credential, on the same object.
+    assert after["vapi_credential_id"] == cred["id"]
+    assert after["exotel_user"] != before["exotel_user"]
+    [held] = twin.list("credential")
+    assert held["outboundAuthenticationPlan"]["authUsername"] == after["exotel_user"]
+    assert twin.password(cred["id"]) == after["vapi_password"] != before["vapi_password"]
+
+    # Order on the shared clock: Exotel create, Vapi PATCH, Exotel delete; nothing else on Vapi.
+    exotel = [
+        (e["at"], f"exotel {e['method']}")
+        for e in stats.log()
+        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
+    ]
+    vapi = [(e["at"], f"vapi {e['method']} {e['route']}") for e in vapi_log]
+    assert [name for _, name in sorted(exotel + vapi)] == [
+        "exotel POST",
+        "vapi PATCH /credential/{id}",
+        "exotel DELETE",
+    ]
+
+
+def test_canaries_absent_from_state_cli_output_and_verbose_logs(
+    pulumi_on_path: str, tmp_path: Path
+) -> None:
+    account = Account(sid="vapicanary1", api_key="vapi_canary_key", api_token="VapiExoTok_1x")
+    with (
+        EmulatorServer(tmp_path / "emulator.sqlite", [account]) as emulator,
+        VapiTwinServer(token=API_KEY_CANARY) as server,
+    ):
+        ws = Workspace.create(PROGRAM, tmp_path / "ws")
+        ws.config(emulator_config(emulator), secret=("exotel:apiToken",))
+        ws.config(Twin(server).config(), secret=("vapi:apiKey",))
+        ws.config({"t:credUser": "vapi_canary_user"})
+        ws.config({"t:credPassword": PASSWORD_CANARY}, secret=("t:credPassword",))
+
+        seen = [ws.preview("--diff").stdout]
+        for command in (("up", "--yes"), ("refresh", "--yes"), ("destroy", "--yes")):
+            if command[0] == "destroy":
+                seen.append(ws.export())
+                seen.append(str(ws.outputs()))
+                state_files = list((tmp_path / "ws" / "backend").rglob("*.json"))
+                assert state_files, "the file backend's state was expected on disk"
+                seen += [p.read_text(errors="replace") for p in state_files]
+            proc = ws.run(*command, "--logtostderr", "-v=9", "--logflow")
+            seen += [proc.stdout, proc.stderr]
+        seen.append((ws.root / "Pulumi.test.yaml").read_text())
+
+        everything = "\n".join(seen)
+        assert len(everything) > 10_000, "verbose logs were expected to be long"
+        assert API_KEY_CANARY not in everything
+        assert PASSWORD_CANARY not in everything
+        # And yet Vapi got both: the key authenticated every call, the password is stored.
+        assert Twin(server).stats()["total"] > 0
+
+
+def test_vapi_example_up_no_change_preview_destroy(
+    vapi_stack: Callable[..., Workspace], twin: Twin, stats: Stats
+) -> None:
+    ws = vapi_stack(EXAMPLES / "vapi-end-to-end")
+    ws.up()
+    out = ws.outputs()
+    [cred] = twin.list("credential")
+    [number] = twin.list("phone-number")
+    assert (out["vapi_credential_id"], out["vapi_phone_number_id"]) == (cred["id"], number["id"])
+    assert out["inbound_destinations"] == ["sip.vapi.ai:5061;transport=tls"]
+    assert out["sip_password"] == "[secret]"
+
+    stats.reset()
+    twin.reset_stats()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0 and twin.stats()["total"] == 0
+
+    ws.destroy()
+    assert twin.list("credential") == [] and twin.list("phone-number") == []
