@@ -1,4 +1,5 @@
-"""The `pulumi-exotel` command: run the emulator (and the local SIP edge), verify a credential.
+"""The `pulumi-exotel` command: run the emulator (and the local SIP edge), verify a credential,
+discover an existing account as a Pulumi program.
 
 Start-up failures of ``emulator`` (a port taken, Kamailio missing or dying) end the command
 with exit status 1 and one line that names the flag to change, never a traceback: a script
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pulumi_exotel.discover_cli import discover_command
 from pulumi_exotel.emulator.accounts import Account
 from pulumi_exotel.sip.cli import verify_command
 
@@ -215,6 +217,7 @@ def _edge_failure(message: str, log_path: Path) -> str:
 
 
 main.add_command(verify_command, name="verify")
+main.add_command(discover_command, name="discover")
 
 
 if __name__ == "__main__":
