@@ -247,6 +247,7 @@ def render_program(inventory: AccountInventory, *, protect: bool = True) -> str:
                 sid,
                 ("user_name", json.dumps(cred.user_name)),
                 ("password", f"password({json.dumps(key)}, {json.dumps(cred.user_name)})"),
+                ("sip_realm", f"{var}.sip_realm"),
             ]
             if cred.friendly_name:
                 c_args.append(("friendly_name", json.dumps(cred.friendly_name)))
@@ -267,7 +268,7 @@ def render_program(inventory: AccountInventory, *, protect: bool = True) -> str:
             out.append(
                 _call(_identifier(name), "DestinationUri", name, d_args, _options(protect, acl))
             )
-        out.append(f'pulumi.export("{trunk_slug}_trunk_sid", {var}.trunk_sid)\n')
+        out.append(f'pulumi.export("{var}_trunk_sid", {var}.trunk_sid)\n')
     return "".join(out)
 
 

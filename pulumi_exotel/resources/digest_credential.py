@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure
@@ -57,6 +57,9 @@ if TYPE_CHECKING:
 __all__ = ["DigestCredential", "DigestCredentialProvider", "generate_password"]
 
 DEFAULT_USER_NAME_PREFIX = "pulumi"
+#: What adoption does to the password: ``set`` it to the given one, or ``trust`` that the given
+#: one is already the credential's password (adoption then changes nothing at Exotel).
+PASSWORD_ON_ADOPT = ("set", "trust")
 PASSWORD_LENGTH = 32
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "_"
 _OUTPUTS = ("credential_id", "date_created", "date_updated")
@@ -91,7 +94,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     kind = "digest credential"
     resource_class = "DigestCredential"
     id_field = "credential_id"
-    create_only = ("adopt", "verify_at_edge")
+    create_only = ("adopt", "verify_at_edge", "password_on_adopt")
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         # user_name / user_name_prefix replace too; see _diff_more (one of them decides).
@@ -129,6 +132,16 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
                 )
             )
         failures.extend(bool_failures(inputs, "verify_at_edge"))
+        on_adopt = inputs.get("password_on_adopt")
+        if on_adopt is not None and not is_unknown(on_adopt) and on_adopt not in PASSWORD_ON_ADOPT:
+            failures.append(
+                CheckFailure(
+                    "password_on_adopt",
+                    f"password_on_adopt {str(on_adopt)[:40]!r} is invalid: must be 'set' (give "
+                    "the adopted credential this password) or 'trust' (leave Exotel's password "
+                    "as it is and record this one as it)",
+                )
+            )
         return failures
 
     def _diff_more(self, olds: Props, news: Props) -> tuple[list[str], list[str]]:
@@ -208,10 +221,14 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     def _take_over(
         self, client: ExotelClient, found: CredentialObject, props: Props
     ) -> CredentialObject:
-        # Exotel never returns a password: set the given one, so state holds the truth.
-        changes: dict[str, Any] = {"password": props["password"]}
+        # Exotel never returns a password: set the given one, so state holds the truth, unless
+        # the program says the given one already is the password (then nothing is sent).
+        trust = props.get("password_on_adopt") == "trust"
+        changes: dict[str, Any] = {} if trust else {"password": props["password"]}
         if _or_empty(found.friendly_name) != _or_empty(props.get("friendly_name")):
             changes["friendly_name"] = _or_empty(props.get("friendly_name"))
+        if not changes:
+            return found
         return client.update_digest_credential(props["trunk_sid"], found.id, **changes)
 
     def _complete(
@@ -291,7 +308,8 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
     changing ``trunk_sid``, ``user_name``/``user_name_prefix`` or ``keepers`` replaces it
     (create-before-delete: rotation without downtime). ``password`` is always a secret. With
     ``adopt=True`` and a ``user_name``, an existing credential with that name is taken over and
-    its password set to ``password``.
+    its password set to ``password`` (or, with ``password_on_adopt="trust"``, left as it is and
+    ``password`` recorded as it).
     """
 
     trunk_sid: pulumi.Output[str]
@@ -312,6 +330,10 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
     """Digest realm: the trunk's ``sip_realm`` (its domain, ``{account_sid}.pstn.exotel.com``)."""
     verify_at_edge: pulumi.Output[bool]
     """Whether creation proved the credential with a REGISTER at the SIP edge over TLS."""
+    password_on_adopt: pulumi.Output[str]
+    """With ``adopt=True``: ``set`` gives the adopted credential ``password`` (a rotation), while
+    ``trust`` leaves Exotel's password as it is and records ``password`` as it (use the value
+    the platform already has; combine with ``verify_at_edge=True`` to prove it)."""
 
     def __init__(
         self,
@@ -326,6 +348,7 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
         sip_realm: pulumi.Input[str] | None = None,
         verify_at_edge: bool = False,
         adopt: bool = False,
+        password_on_adopt: Literal["set", "trust"] = "set",  # noqa: S107 (a mode, not a secret)
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
@@ -339,6 +362,7 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
             "sip_realm": sip_realm,
             "verify_at_edge": verify_at_edge,
             "adopt": adopt,
+            "password_on_adopt": password_on_adopt,
             **dict.fromkeys(_OUTPUTS),
         }
         # The engine re-marks only outputs whose input was secret; a generated password

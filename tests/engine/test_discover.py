@@ -90,7 +90,7 @@ def snapshot(api: httpx.Client) -> dict[str, Any]:
             shot[f"{sid}/{kind}"] = listed(
                 api.get(f"/trunks/{sid}/{kind}", params={"page_size": 100})
             )
-        shot[f"{sid}/settings"] = api.get(f"/trunks/{sid}/settings").json()
+        shot[f"{sid}/settings"] = listed(api.get(f"/trunks/{sid}/settings"))
     return shot
 
 
@@ -149,7 +149,7 @@ def test_discover_adopts_a_hand_made_account_without_touching_it(
     assert writes(stats) == []
     assert "[3/3]" in proc.stderr  # progress on stderr
     source = (out / "__main__.py").read_text()
-    assert source.count("adopt=True") == 3 + children
+    assert source.count("    adopt=True,\n") == 3 + children
     assert source.count("protect=True") == 3 + children
     assert "trunk_sid=handmade_0.trunk_sid" in source
     for secret in passwords.values():
@@ -256,6 +256,7 @@ def test_readme_adopting_section_runs_as_written(
         PULUMI_CONFIG_PASSPHRASE="readme-test-passphrase",
         PULUMI_SKIP_UPDATE_CHECK="1",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="1",
+        PULUMI_SKIP_CONFIRMATIONS="1",  # what answering "yes" at the prompt does
         NO_COLOR="1",
     )
     work = tmp_path / "infra"

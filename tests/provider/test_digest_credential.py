@@ -185,6 +185,24 @@ def test_an_existing_user_name_is_an_error_unless_adopted(
     assert credentials.diff(id_, outs, news).changes is False
 
 
+def test_adopting_with_a_trusted_password_changes_nothing_at_exotel(
+    credentials: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
+) -> None:
+    existing = api.create_digest_credential(trunk_sid, "livekit_prod", PASSWORD)
+    stats.reset()
+    news = fixed(trunk_sid, adopt=True, password_on_adopt="trust")
+    id_, outs = credentials.create(news)
+    assert id_ == f"{trunk_sid}/{existing.id}"
+    assert PUT_ROUTE not in stats.routes()  # Exotel's password and dates stay as they were
+    assert api.find_digest_credential(trunk_sid, "livekit_prod") == existing
+    assert outs["password"] == PASSWORD
+    assert credentials.diff(id_, outs, news).changes is False
+
+    failures = credentials.failures(fixed(trunk_sid, adopt=True, password_on_adopt="keep"))
+    assert failures == {"password_on_adopt": failures["password_on_adopt"]}
+    assert "'set'" in failures["password_on_adopt"] and "'trust'" in failures["password_on_adopt"]
+
+
 def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
     credentials: Engine, trunk_sid: str, api: ExotelClient
 ) -> None:
