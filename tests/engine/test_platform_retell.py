@@ -1,0 +1,181 @@
+"""retell.PhoneNumber under the real Pulumi CLI: Exotel side on the emulator, Retell side on the
+Retell twin, both over loopback HTTP, driven by examples/retell-end-to-end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+pytest.importorskip("retell")
+
+from pulumi_exotel.client import ExotelClient  # noqa: E402
+from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
+from tests.conftest import Stats  # noqa: E402
+from tests.engine.conftest import EXAMPLES  # noqa: E402
+from tests.engine.harness import Workspace  # noqa: E402
+from tests.engine.test_examples import check_output_contract  # noqa: E402
+
+pytestmark = pytest.mark.engine
+
+PROJECT = EXAMPLES / "retell-end-to-end"
+KEY_CANARY = "RetellKeyCanary_4b8e1d7f2a"
+NUMBER = "+918047091260"
+NUMBER_URN_NAME = "retell-number"
+
+
+@pytest.fixture
+def twin() -> Iterator[RetellTwin]:
+    with RetellTwin(KEY_CANARY) as server:
+        yield server
+
+
+def twin_routes(twin: RetellTwin) -> dict[str, int]:
+    by_route: dict[str, int] = twin.requests.snapshot()["by_route"]
+    return by_route
+
+
+@pytest.fixture
+def retell_workspace(
+    workspace: Callable[..., Workspace], twin: RetellTwin
+) -> Callable[..., Workspace]:
+    def make(**config: str) -> Workspace:
+        ws = workspace(PROJECT, config={"retell:baseUrl": twin.base_url, **config})
+        ws.config({"retell:apiKey": KEY_CANARY}, secret=("retell:apiKey",))
+        return ws
+
+    return make
+
+
+def test_lifecycle_up_preview_update_refresh_adopt_destroy(
+    retell_workspace: Callable[..., Workspace],
+    twin: RetellTwin,
+    stats: Stats,
+    emulator_settings: Any,
+) -> None:
+    ws = retell_workspace()
+    ws.up()
+    outputs = ws.outputs(show_secrets=True)
+    check_output_contract(ws.outputs())
+    assert twin.numbers() == [NUMBER]
+    assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
+
+    # No change: zero requests to Exotel and to Retell.
+    stats.reset()
+    twin.requests.reset()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0, stats.log()
+    assert twin.requests.snapshot()["total"] == 0, twin_routes(twin)
+
+    # In place: a new nickname is one PATCH, no re-import.
+    ws.config({"nickname": "Renamed line"})
+    twin.requests.reset()
+    up = ws.up()
+    assert "1 updated" in up.stdout, up.stdout
+    assert twin_routes(twin) == {"PATCH /update-phone-number/{phone_number}": 1}
+    assert ws.outputs()["retell_nickname"] == "Renamed line"
+
+    # Deleted in Retell behind Pulumi's back: refresh drops it, up imports it again.
+    twin.remove(NUMBER)
+    ws.refresh()
+    assert NUMBER_URN_NAME not in ws.resources()
+    ws.up()
+    assert twin.numbers() == [NUMBER]
+    assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
+
+    # Pulumi forgets the number while Retell keeps it: up refuses, adopt=True takes it over.
+    urn = ws.resources()[NUMBER_URN_NAME]["urn"]
+    ws.run("state", "delete", urn, "--stack", ws.stack, "--yes")
+    refused = ws.run("up", "--yes", "--skip-preview", check=False)
+    assert refused.returncode != 0
+    assert "already exists in Retell" in refused.stdout and "adopt=True" in refused.stdout
+    ws.config({"adopt": "true"})
+    ws.up()
+    assert ws.resources()[NUMBER_URN_NAME]["id"] == NUMBER
+    stats.reset()
+    twin.requests.reset()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0 and twin.requests.snapshot()["total"] == 0
+
+    # Destroy leaves nothing on either side.
+    ws.destroy()
+    assert twin.numbers() == []
+    with ExotelClient(emulator_settings) as client:
+        assert client.list_trunks() == []
+
+
+def test_rotation_updates_the_number_in_place_between_create_and_delete(
+    retell_workspace: Callable[..., Workspace], twin: RetellTwin, stats: Stats
+) -> None:
+    ws = retell_workspace()
+    ws.up()
+    before = ws.outputs(show_secrets=True)
+    ws.config({"rotation": "2"})
+    stats.reset()
+    twin.requests.reset()
+    up = ws.up()
+    after = ws.outputs(show_secrets=True)
+    assert after["sip_username"] != before["sip_username"]
+    assert twin.credential(NUMBER) == (after["sip_username"], after["sip_password"])
+    # The number was updated, never replaced.
+    assert twin_routes(twin) == {"PATCH /update-phone-number/{phone_number}": 1}, up.stdout
+    # Order across both servers (one clock): Exotel create, Retell update, Exotel delete.
+    exotel = [
+        (e["at"], e["method"])
+        for e in stats.log()
+        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
+    ]
+    [(patched_at, _)] = [(e["at"], e["method"]) for e in twin.requests.snapshot()["log"]]
+    (created_at, post), (deleted_at, delete) = exotel
+    assert (post, delete) == ("POST", "DELETE")
+    assert created_at < patched_at < deleted_at
+
+
+def test_secret_canaries_never_appear(
+    retell_workspace: Callable[..., Workspace], twin: RetellTwin
+) -> None:
+    ws = retell_workspace()
+    seen = [ws.preview("--diff").stdout]
+    up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
+    seen += [up.stdout, up.stderr]
+    password = ws.outputs(show_secrets=True)["sip_password"]
+    assert twin.credential(NUMBER)[1] == password  # the password did reach Retell
+    ws.config({"nickname": "Rotated", "rotation": "2"})
+    update = ws.run("up", "--yes", "--logtostderr", "-v=9")
+    seen += [update.stdout, update.stderr]
+    new_password = ws.outputs(show_secrets=True)["sip_password"]
+    seen.append(ws.export())
+    seen.append(str(ws.outputs()))
+    seen += [p.read_text() for p in ws.root.parent.rglob("*.json")]  # the file backend's state
+    refresh = ws.run("refresh", "--yes", "--logtostderr", "-v=9")
+    seen += [refresh.stdout, refresh.stderr]
+    destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
+    seen += [destroy.stdout, destroy.stderr]
+
+    everything = "\n".join(seen)
+    assert len(everything) > 10_000, "verbose logs were expected to be long"
+    for canary in (KEY_CANARY, password, new_password):
+        assert canary not in everything
+
+
+def test_bad_input_fails_preview_with_no_request(
+    retell_workspace: Callable[..., Workspace], twin: RetellTwin, stats: Stats
+) -> None:
+    ws = retell_workspace(transport="udp")
+    stats.reset()
+    proc = ws.preview(check=False)
+    assert proc.returncode != 0
+    assert "transport" in proc.stdout and "'udp'" in proc.stdout and "no UDP" in proc.stdout
+    assert stats.total() == 0 and twin.requests.snapshot()["total"] == 0
+
+
+def test_missing_api_key_fails_preview_naming_config_and_env(
+    workspace: Callable[..., Workspace], twin: RetellTwin
+) -> None:
+    ws = workspace(PROJECT, config={"retell:baseUrl": twin.base_url})
+    proc = ws.preview(check=False)
+    assert proc.returncode != 0
+    assert "retell:apiKey" in proc.stdout and "RETELL_API_KEY" in proc.stdout
+    assert httpx.get(f"{twin.base_url}/_twin/stats").json()["total"] == 0
