@@ -1,8 +1,10 @@
 """Kamailio's ``subscriber`` table in SQLite: where the emulator puts digest credentials.
 
-``SubscriberStore`` is the emulator's ``credential_sink``: it writes a row the moment a
-credential is created, changed or deleted, and Kamailio reads the table on every request,
-so the local edge authenticates exactly what the emulator has issued, without a restart.
+``SubscriberStore`` is the emulator's ``credential_sink``: the emulator writes a row as soon as
+a credential change is committed, and replaces the whole table with its credentials on start
+(``replace_all``), so a credential deleted while no edge was attached is dropped. Kamailio reads
+the table on every request, so the local edge authenticates exactly what the emulator holds,
+without a restart.
 
 The database runs in WAL mode with short autocommit writes: in rollback-journal mode a
 writer's lock makes Kamailio's concurrent read fail, and the client sees a spurious 401.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -42,6 +45,25 @@ CREATE TABLE IF NOT EXISTS subscriber (
 );
 CREATE INDEX IF NOT EXISTS subscriber_username_idx ON subscriber (username);
 """
+
+
+_UPSERT = (
+    "INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (username, domain) DO UPDATE SET"
+    " password = excluded.password, ha1 = excluded.ha1, ha1b = excluded.ha1b"
+)
+
+
+def _row(user_name: str, realm: str, password: str) -> tuple[str, str, str, str, str]:
+    # ha1/ha1b are what Kamailio uses when calculate_ha1 is off; kept filled so the table is
+    # valid either way.
+    return (
+        user_name,
+        realm,
+        password,
+        ha1("MD5", user_name, realm, password),
+        ha1("MD5", f"{user_name}@{realm}", realm, password),
+    )
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
@@ -88,21 +110,39 @@ class SubscriberStore:
 
     def upsert(self, user_name: str, realm: str, password: str) -> None:
         """Create the credential, or change its password (effective on the edge's next request)."""
-        # ha1/ha1b are what Kamailio uses when calculate_ha1 is off; kept filled so the
-        # table is valid either way.
-        self._execute(
-            "INSERT INTO subscriber (username, domain, password, ha1, ha1b)"
-            " VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (username, domain) DO UPDATE SET"
-            " password = excluded.password, ha1 = excluded.ha1, ha1b = excluded.ha1b",
-            (
-                user_name,
-                realm,
-                password,
-                ha1("MD5", user_name, realm, password),
-                ha1("MD5", f"{user_name}@{realm}", realm, password),
-            ),
-        )
+        self._execute(_UPSERT, _row(user_name, realm, password))
+
+    def replace_all(self, credentials: Iterable[tuple[str, str, str]]) -> None:
+        """Make the table hold exactly ``credentials`` (user name, realm, password), in one
+        transaction: rows not among them are deleted, the others written."""
+        rows = [_row(*credential) for credential in credentials]
+        with self._lock:
+            if self._conn is None:
+                raise RuntimeError(f"{self!r} is closed")
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (username, domain)")
+                conn.execute("DELETE FROM keep")
+                conn.executemany("INSERT INTO keep VALUES (?, ?)", [r[:2] for r in rows])
+                conn.execute(
+                    "DELETE FROM subscriber WHERE (username, domain) NOT IN"
+                    " (SELECT username, domain FROM keep)"
+                )
+                conn.executemany(_UPSERT, rows)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def credentials(self) -> list[tuple[str, str, str]]:
+        """Every row as (user name, realm, password), sorted: what the edge authenticates."""
+        return [
+            (row[0], row[1], row[2])
+            for row in self._execute(
+                "SELECT username, domain, password FROM subscriber ORDER BY username, domain", ()
+            )
+        ]
 
     def delete(self, user_name: str, realm: str) -> None:
         """Remove the credential; a missing one is not an error."""

@@ -43,6 +43,7 @@ from starlette.routing import Route as ControlRoute
 
 from pulumi_exotel.emulator.accounts import Account
 from pulumi_exotel.emulator.backend import Backend
+from pulumi_exotel.emulator.edge_mirror import EDGE_OUT_OF_SYNC
 from pulumi_exotel.emulator.faults import (
     ExotelFault,
     FaultBook,
@@ -250,6 +251,12 @@ class EmulatorApp:
     # -- control API ----------------------------------------------------------------------
 
     async def _health(self, request: Request) -> Response:
+        """200 ``{"status": "ok"}``; 503 ``{"status": "edge out of sync", "edge_error": ...}``
+        while a committed credential change has not reached the local SIP edge."""
+        problem = self.backend.edge_problem
+        if problem is not None:
+            body = {"status": EDGE_OUT_OF_SYNC, "edge_error": problem}
+            return JSONResponse({**body, "accounts": list(self.accounts)}, status_code=503)
         return JSONResponse({"status": "ok", "accounts": list(self.accounts)})
 
     async def _reset(self, request: Request) -> Response:

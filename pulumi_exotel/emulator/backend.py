@@ -36,42 +36,32 @@ settings POST                              upsert by name; ``date_created`` kept
 ``GET /credentials?id=`` unknown           empty list
 =========================================  ================================================
 
-``credential_sink`` mirrors digest credentials into the local SIP edge: it gets ``upsert`` on
-create, password change and rename, ``delete`` on delete, rename and trunk cascade, with
-realm = the trunk's ``domain_name``. Passwords are kept in the database (never returned by
-the API) so ``replay_credentials`` can re-feed a sink after a restart. A sink failure is
-logged and does not fail the API call: the API state stays the source of truth.
+``credential_sink`` is the local SIP edge, kept an exact mirror of the digest credentials by
+``edge_mirror.EdgeMirror``: every committed change reaches it after COMMIT, in commit order;
+``replay_credentials`` replaces its whole content; a sink failure fails the API call with a
+500 and marks the emulator unhealthy (see ``edge_mirror``). Passwords are kept in the database
+(never returned by the API) for that.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pulumi_exotel.emulator import rules
+from pulumi_exotel.emulator.edge_mirror import CredentialSink, EdgeKey, EdgeMirror
 from pulumi_exotel.emulator.faults import ExotelFault, duplicate, invalid, mandatory, not_found
 from pulumi_exotel.emulator.ids import new_trunk_sid, utc_now
 
 __all__ = ["Backend", "CredentialSink", "ExotelFault", "JsonObject", "Page"]
 
-log = logging.getLogger(__name__)
-
 JsonObject = dict[str, Any]
-
-
-class CredentialSink(Protocol):
-    """Receives digest credentials as they change (e.g. ``edge.subscribers.SubscriberStore``)."""
-
-    def upsert(self, user_name: str, realm: str, password: str) -> None: ...
-
-    def delete(self, user_name: str, realm: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -135,6 +125,7 @@ CREATE TABLE IF NOT EXISTS digest_credentials (
     realm TEXT NOT NULL,
     date_created TEXT NOT NULL,
     date_updated TEXT NOT NULL,
+    edge_seq INTEGER NOT NULL DEFAULT 0,
     UNIQUE (account_sid, trunk_sid, user_name)
 );
 CREATE TABLE IF NOT EXISTS trunk_settings (
@@ -180,7 +171,9 @@ class Backend:
         self.cascade_credentials = cascade_credentials
         self.duplicate_trunk_http_409 = duplicate_trunk_http_409
         self.unknown_trunk_403 = unknown_trunk_403
-        self.credential_sink = credential_sink
+        self._edge = EdgeMirror(credential_sink)
+        #: The edge keys the open write transaction changed; mirrored after its COMMIT.
+        self._edge_keys: set[EdgeKey] = set()
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -188,6 +181,11 @@ class Backend:
         # NORMAL in WAL mode survives a crash of the process (not of the OS): enough for a twin.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(digest_credentials)")}
+        if "edge_seq" not in columns:  # a database from before the column existed
+            self._db.execute(
+                "ALTER TABLE digest_credentials ADD COLUMN edge_seq INTEGER NOT NULL DEFAULT 0"
+            )
         with self._tx() as db:
             for table, base in _ID_BASES.items():
                 db.execute(
@@ -200,19 +198,42 @@ class Backend:
         with self._lock:
             self._db.close()
 
+    @property
+    def credential_sink(self) -> CredentialSink | None:
+        return self._edge.sink
+
+    @property
+    def edge_problem(self) -> str | None:
+        """Why the local SIP edge differs from the API (an error type), or None if it does not."""
+        with self._lock:
+            return self._edge.problem
+
     # -- plumbing -------------------------------------------------------------------------
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; the lock also serialises readers on the shared connection."""
+        """One write transaction; the lock also serialises readers on the shared connection.
+
+        The edge keys it changed (`_edge_changed`) reach the edge after COMMIT, before the lock
+        is released, so the edge sees committed changes only, in commit order.
+        """
         with self._lock:
+            self._edge_keys.clear()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._edge_keys.clear()
                 raise
             self._db.execute("COMMIT")
+            keys, self._edge_keys = self._edge_keys, set()
+            if keys:
+                self._edge.sync(self._db, keys)
+
+    def _edge_changed(self, user_name: str, realm: str) -> None:
+        """Note that the edge entry of (user_name, realm) may change with this transaction."""
+        self._edge_keys.add(EdgeKey(user_name, realm))
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -263,25 +284,18 @@ class Backend:
     # -- administration -------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Delete every object of every account (the sink forgets every credential)."""
+        """Delete every object of every account (the edge forgets every credential)."""
         with self._tx() as db:
-            forgotten = db.execute(
-                "SELECT DISTINCT user_name, realm FROM digest_credentials"
-            ).fetchall()
+            for row in db.execute("SELECT DISTINCT user_name, realm FROM digest_credentials"):
+                self._edge_changed(row["user_name"], row["realm"])
             for table in ("trunks", "trunk_settings", *_CHILD_TABLES):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608
-        for row in forgotten:
-            self._sink_call("delete", row["user_name"], row["realm"])
 
-    def replay_credentials(self, sink: CredentialSink) -> int:
-        """Feed every stored credential to ``sink`` (e.g. after a restart); returns the count."""
-        with self._read() as db:
-            rows = db.execute(
-                "SELECT user_name, realm, password FROM digest_credentials ORDER BY id"
-            ).fetchall()
-        for row in rows:
-            sink.upsert(row["user_name"], row["realm"], row["password"])
-        return len(rows)
+    def replay_credentials(self) -> int:
+        """Make the edge hold exactly the stored credentials (on start, after the edge was away):
+        entries the API no longer has are dropped. Returns the number of entries."""
+        with self._lock:
+            return self._edge.replace(self._db)
 
     # -- trunks ---------------------------------------------------------------------------
 
@@ -366,7 +380,7 @@ class Backend:
                 db.execute(f"DELETE FROM {table} WHERE account_sid = ? AND trunk_sid = ?", key)  # noqa: S608
             db.execute("DELETE FROM trunks WHERE account_sid = ? AND trunk_sid = ?", key)
             for row in forgotten:
-                self._sink_forget(db, row["user_name"], row["realm"])
+                self._edge_changed(row["user_name"], row["realm"])
         return data
 
     def _refuse_duplicate_trunk_name(
@@ -631,12 +645,13 @@ class Backend:
             realm = trunk["domain_name"]
             cursor = db.execute(
                 "INSERT INTO digest_credentials (account_sid, trunk_sid, user_name, password,"
-                " friendly_name, realm, date_created, date_updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " friendly_name, realm, date_created, date_updated, edge_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT COALESCE(MAX(edge_seq), 0) + 1 FROM digest_credentials))",
                 (account_sid, trunk_sid, user, secret, label, realm, now, now),
             )
             data = self._reread(db, "digest_credentials", cursor.lastrowid, _credential_data)
-            self._sink_call("upsert", user, realm, secret)
+            self._edge_changed(user, realm)
         return data
 
     def list_digest_credentials(
@@ -680,17 +695,20 @@ class Backend:
                 else rules.check_friendly_name(friendly_name)
             )
             self._refuse_duplicate_user(db, account_sid, trunk_sid, user, except_id=row["id"])
+            # A label change is not the edge's; a new user name or password is (written last).
+            reaches_edge = user != row["user_name"] or password is not None
             db.execute(
                 "UPDATE digest_credentials SET user_name = ?, password = ?, friendly_name = ?,"
-                " date_updated = ? WHERE id = ?",
-                (user, secret, label, utc_now(), row["id"]),
+                " date_updated = ?, edge_seq = CASE WHEN ?"
+                " THEN (SELECT COALESCE(MAX(edge_seq), 0) + 1 FROM digest_credentials)"
+                " ELSE edge_seq END"
+                " WHERE id = ?",
+                (user, secret, label, utc_now(), reaches_edge, row["id"]),
             )
             data = self._reread(db, "digest_credentials", row["id"], _credential_data)
-            realm = row["realm"]
-            if user != row["user_name"]:
-                self._sink_forget(db, row["user_name"], realm)
-            if user != row["user_name"] or password is not None:
-                self._sink_call("upsert", user, realm, secret)
+            if reaches_edge:
+                self._edge_changed(row["user_name"], row["realm"])
+                self._edge_changed(user, row["realm"])
         return data
 
     def delete_digest_credential(
@@ -700,7 +718,7 @@ class Backend:
             self._trunk_row(db, account_sid, trunk_sid)
             row = self._child_row(db, "digest_credentials", account_sid, trunk_sid, credential_id)
             db.execute("DELETE FROM digest_credentials WHERE id = ?", (row["id"],))
-            self._sink_forget(db, row["user_name"], row["realm"])
+            self._edge_changed(row["user_name"], row["realm"])
         return _credential_data(row)
 
     @staticmethod
@@ -719,38 +737,6 @@ class Backend:
         ).fetchone()
         if existing is not None and existing["id"] != except_id:
             raise duplicate(f"Unable to create credential with UserName {user}")
-
-    def _sink_forget(self, db: sqlite3.Connection, user_name: str, realm: str) -> None:
-        """Tell the sink a credential is gone, unless another trunk with the same realm
-        (same domain_name) still has that user name: then that one is the sink's entry."""
-        survivor = db.execute(
-            "SELECT password FROM digest_credentials WHERE user_name = ? AND realm = ?"
-            " ORDER BY id DESC LIMIT 1",
-            (user_name, realm),
-        ).fetchone()
-        if survivor is None:
-            self._sink_call("delete", user_name, realm)
-        else:
-            self._sink_call("upsert", user_name, realm, survivor["password"])
-
-    def _sink_call(self, action: str, user_name: str, realm: str, password: str = "") -> None:
-        sink = self.credential_sink
-        if sink is None:
-            return
-        try:
-            if action == "upsert":
-                sink.upsert(user_name, realm, password)
-            else:
-                sink.delete(user_name, realm)
-        except Exception as exc:
-            # Never log the exception text: a sink might echo the password in it.
-            log.error(
-                "credential sink %s failed for %s@%s: %s",
-                action,
-                user_name,
-                realm,
-                type(exc).__name__,
-            )
 
     # -- trunk settings -------------------------------------------------------------------
 

@@ -3,8 +3,8 @@ and ``serve`` (blocking, for the ``pulumi-exotel emulator`` command).
 
 The server listens on loopback by default, on a free port when ``port=0``; ``base_url`` is
 known, and the server answers, by the time ``start()`` returns. With a ``credential_sink`` the
-stored credentials are replayed into it on start, so a restarted emulator re-provisions the
-local SIP edge.
+sink's content is replaced by the stored credentials on start, so a restarted emulator
+re-provisions the local SIP edge, and drops what was deleted while the edge was away.
 
 ``port_problem`` says, in one line, why a port cannot be listened on (taken, not allowed), so
 the command can refuse to start before anything runs instead of failing half-way.
@@ -28,6 +28,7 @@ import uvicorn
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
 from pulumi_exotel.emulator.app import EmulatorApp, build_app
 from pulumi_exotel.emulator.backend import Backend, CredentialSink
+from pulumi_exotel.emulator.faults import ExotelFault
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -124,8 +125,13 @@ class EmulatorServer:
         backend = Backend(
             self.db_path, credential_sink=self.credential_sink, **self.backend_switches
         )
-        if self.credential_sink is not None:
-            backend.replay_credentials(self.credential_sink)
+        try:
+            backend.replay_credentials()
+        except ExotelFault:
+            backend.close()
+            raise RuntimeError(
+                f"the local SIP edge could not be provisioned ({backend.edge_problem})"
+            ) from None
         app = build_app(
             backend, accounts=self.accounts, rate_limit_per_minute=self.rate_limit_per_minute
         )

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ class RecordingSink:
     def __init__(self) -> None:
         self.calls: list[tuple[str, ...]] = []
         self.subscribers: dict[tuple[str, str], str] = {}
+        self.replacements = 0
 
     def upsert(self, user_name: str, realm: str, password: str) -> None:
         self.calls.append(("upsert", user_name, realm))
@@ -36,6 +37,10 @@ class RecordingSink:
     def delete(self, user_name: str, realm: str) -> None:
         self.calls.append(("delete", user_name, realm))
         self.subscribers.pop((user_name, realm), None)
+
+    def replace_all(self, credentials: Sequence[tuple[str, str, str]]) -> None:
+        self.replacements += 1
+        self.subscribers = {(user, realm): password for user, realm, password in credentials}
 
 
 REALM = "demo1.pstn.exotel.com"

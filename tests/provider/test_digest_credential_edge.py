@@ -3,7 +3,7 @@ proves the new credential with a REGISTER over TLS (skipped where Kamailio is no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ class SwitchableSink:
 
     def delete(self, user_name: str, realm: str) -> None:
         self.store.delete(user_name, realm)
+
+    def replace_all(self, credentials: Sequence[tuple[str, str, str]]) -> None:
+        self.store.replace_all(credentials if self.provisioning else [])
 
 
 @pytest.fixture(scope="module")
