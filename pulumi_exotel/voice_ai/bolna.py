@@ -36,7 +36,9 @@ _TRUNK = PlatformCall(
 _NUMBER = PlatformCall(
     helper="trunk_number",
     feeds="`POST /sip-trunks/trunks/{trunk_id}/numbers` body",
-    fields=(BodyField("e164", Exotel.NUMBER), BodyField("name", Arg("name"))),
+    # Bolna's add-number reference names the DID `phone_number` (`e164` belongs to its newer
+    # `/trunk` API, a different resource model).
+    fields=(BodyField("phone_number", Exotel.NUMBER), BodyField("name", Arg("name"))),
 )
 
 PROFILE = PlatformProfile(
