@@ -54,6 +54,7 @@ from pulumi_exotel.client import (
     TransportError,
 )
 from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings
+from pulumi_exotel.resources.natural_keys import NaturalKeyIndex, Taken
 from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
 
 __all__ = [
@@ -81,6 +82,8 @@ Props = dict[str, Any]
 OnChange = Literal["update", "replace", "none"]
 
 _lock = threading.Lock()
+#: the natural keys of trunks' children this process knows of (``looks_before_posting`` kinds)
+_known_keys = NaturalKeyIndex()
 _stack_config: dict[str, Any] = {}
 _clients: dict[ExotelSettings, ExotelClient] = {}
 
@@ -367,8 +370,12 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     **The create flow** (:meth:`_create`) is the one place a child object comes into being:
 
     1. ``_prepare``: values decided at create time (generated names, the realm), no write;
-    2. ``_find`` (with ``adopt``): the existing object with the same natural key;
-    3. ``_post`` (one write) or, for a found object, ``_take_over``;
+    2. ``_find`` (with ``adopt``): the existing object with the same natural key, taken over
+       by ``_take_over``;
+    3. otherwise ``_post``: one write. Where Exotel appends a repeat instead of refusing it
+       (``looks_before_posting``), the key is first claimed in the process's
+       :class:`~pulumi_exotel.resources.natural_keys.NaturalKeyIndex`, which lists each trunk
+       once per process instead of once per create;
     4. ``_complete``: follow-up writes or checks; if it fails, an object posted in step 3 is
        deleted again (Pulumi keeps no partial state, pulumi/pulumi#5210).
 
@@ -378,25 +385,55 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     """
 
     #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
-    #: to adopt it). Where it appends a repeat instead, create must look for it first.
+    #: to adopt it). Where it appends a repeat instead, create must know the trunk's keys.
     looks_before_posting: ClassVar[bool] = False
 
     def _create(self, props: Props) -> tuple[str, Props]:
         client = self.client
         props = self._prepare(client, props)
         trunk_sid = props["trunk_sid"]
-        adopt = bool(props.get("adopt"))
-        found = self._find(client, props) if adopt or self.looks_before_posting else None
-        if found is None:
-            made = self._post(client, props)
-            with self._undo_on_error(lambda: self._remove(client, trunk_sid, made.id)):
-                made = self._complete(client, props, made)
-        elif adopt:
+        found = self._find(client, props) if props.get("adopt") else None
+        if found is not None:
             # An adopted object was not ours to delete if a later step fails.
             made = self._complete(client, props, self._take_over(client, found, props))
-        else:  # found without adopt: only where Exotel would append a repeat
-            raise self._exists_error(self._describe(props))
+            return child_id(trunk_sid, made.id), self._outputs(props, made)
+        with self._claimed(client, props) as settle:
+            made = self._post(client, props)
+            settle(made.id)
+        with self._undo_on_error(lambda: self._remove_known(client, trunk_sid, made.id)):
+            made = self._complete(client, props, made)
         return child_id(trunk_sid, made.id), self._outputs(props, made)
+
+    @contextmanager
+    def _claimed(self, client: ExotelClient, props: Props) -> Iterator[Callable[[str], None]]:
+        """Hold this create's natural key while it posts (``looks_before_posting`` kinds only):
+        refuse a key in use, yield the function that records the object made."""
+        if not self.looks_before_posting:
+            yield lambda _object_id: None
+            return
+        trunk_sid = props["trunk_sid"]
+        scope = (client.settings.api_root, self.kind, trunk_sid)
+        key = self._natural_key(props)
+        taken = _known_keys.claim(scope, key, lambda: self._keys_on_trunk(client, trunk_sid))
+        if taken is not None and not taken.made_here and self._find(client, props) is None:
+            # Listed earlier in this run and deleted since, outside this process: free after all.
+            _known_keys.forget(scope, key)
+            taken = _known_keys.claim(scope, key, lambda: self._keys_on_trunk(client, trunk_sid))
+        if taken is not None:
+            raise self._in_use_error(props, taken)
+        try:
+            yield lambda object_id: _known_keys.settle(scope, key, object_id)
+        except BaseException:
+            _known_keys.forget(scope, key)
+            raise
+
+    def _in_use_error(self, props: Props, taken: Taken) -> ExotelProviderError:
+        if taken.made_here:
+            return ExotelProviderError(
+                f"{self._describe(props)} is asked for by two {self.resource_class} resources "
+                "of this program; Exotel would keep both as repeats. Keep one of them."
+            )
+        return self._exists_error(self._describe(props))
 
     def _read(self, id_: str, props: Props) -> Props | None:
         trunk_sid, object_id = self._parse_id(id_)
@@ -405,7 +442,14 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
 
     def _delete(self, id_: str, props: Props) -> None:
         trunk_sid, object_id = self._parse_id(id_)
-        self._remove(self.client, trunk_sid, object_id)
+        self._remove_known(self.client, trunk_sid, object_id)
+
+    def _remove_known(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        """``_remove``, and forget the object's key (a later create of it looks again)."""
+        try:
+            self._remove(client, trunk_sid, object_id)
+        finally:
+            _known_keys.discard((client.settings.api_root, self.kind, trunk_sid), object_id)
 
     def _parse_id(self, id_: str) -> tuple[str, str]:
         """``(trunk_sid, child_id)`` of this resource's id, or a user-facing error."""
@@ -429,6 +473,15 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     @abc.abstractmethod
     def _describe(self, props: Props) -> str:
         """The object named by its natural key, for messages (``IP 44.248.146.11 on ...``)."""
+
+    @abc.abstractmethod
+    def _natural_key(self, props: Props) -> str:
+        """The value that names the object on its trunk (phone number, IP, user name...), in
+        the form Exotel compares it."""
+
+    @abc.abstractmethod
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        """``natural key → object id`` of the trunk's objects of this kind (one listing)."""
 
     @abc.abstractmethod
     def _find(self, client: ExotelClient, props: Props) -> ChildT | None:

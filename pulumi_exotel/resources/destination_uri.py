@@ -4,8 +4,11 @@ Pulumi id: ``trunk_sid/destination_id``. ``priority`` and ``weight`` change in p
 ``trunk_sid`` and ``destination`` replace the entry (new one first). Destinations are compared
 without a ``sip:`` prefix and in lower case, the form ``check`` stores.
 
-Exotel appends a repeated destination instead of refusing it, so ``create`` looks for an equal
-entry first: with ``adopt=True`` it takes that entry over, otherwise it stops with an error.
+Exotel appends a repeated destination instead of refusing it, so ``create`` must know whether
+an equal entry exists: the first create on a trunk lists its destinations once per run, later
+ones decide from that list and what this run made (``natural_keys``). With ``adopt=True`` an
+equal entry is taken over; otherwise it is an error, and so is the same destination asked for
+by two resources of one program.
 An IP-literal destination needs a ``WhitelistedIp`` for that IP on the trunk first; Exotel's
 "Destination not whitelisted" becomes a message saying what to add.
 """
@@ -105,6 +108,12 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
 
     def _describe(self, props: Props) -> str:
         return f"Destination {props['destination']!r} on trunk {props['trunk_sid']}"
+
+    def _natural_key(self, props: Props) -> str:
+        return normalize_destination(props["destination"])
+
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        return {entry.normalized: entry.id for entry in client.list_destination_uris(trunk_sid)}
 
     def _find(self, client: ExotelClient, props: Props) -> DestinationObject | None:
         return client.find_destination_uri(props["trunk_sid"], props["destination"])

@@ -202,6 +202,12 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     def _describe(self, props: Props) -> str:
         return f"A credential with user_name {props['user_name']!r} on trunk {props['trunk_sid']}"
 
+    def _natural_key(self, props: Props) -> str:
+        return str(props["user_name"])
+
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        return {c.user_name: c.id for c in client.list_digest_credentials(trunk_sid)}
+
     def _find(self, client: ExotelClient, props: Props) -> CredentialObject | None:
         if props.get("user_name_prefix") is not None:
             return None  # a name generated just now cannot be taken over

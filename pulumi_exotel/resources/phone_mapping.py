@@ -61,6 +61,12 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     def _describe(self, props: Props) -> str:
         return f"A mapping of phone number {props['phone_number']} (on this or another trunk)"
 
+    def _natural_key(self, props: Props) -> str:
+        return str(props["phone_number"])
+
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        return {m.phone_number: m.id for m in client.list_phone_mappings(trunk_sid)}
+
     def _find(self, client: ExotelClient, props: Props) -> MappingObject | None:
         return client.find_phone_mapping(props["trunk_sid"], props["phone_number"])
 

@@ -59,6 +59,12 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     def _describe(self, props: Props) -> str:
         return f"IP {props['ip']} on trunk {props['trunk_sid']}'s ACL"
 
+    def _natural_key(self, props: Props) -> str:
+        return str(props["ip"])
+
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        return {entry.ip: entry.id for entry in client.list_whitelisted_ips(trunk_sid)}
+
     def _find(self, client: ExotelClient, props: Props) -> AclObject | None:
         return client.find_whitelisted_ip(props["trunk_sid"], props["ip"])
 

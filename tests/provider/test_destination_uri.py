@@ -14,6 +14,7 @@ pytestmark = pytest.mark.provider
 FQDN_DEST = "sip.example.com:5061;transport=tls"
 IP = "44.248.146.11"
 IP_DEST = f"{IP}:5061;transport=tls"
+OTHER_DEST = "sip9.example.com:5061;transport=tls"
 
 
 @pytest.mark.parametrize(
@@ -159,3 +160,45 @@ def test_a_lost_create_response_still_ends_with_one_destination(
     ).raise_for_status()
     id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
     assert [e.id for e in api.list_destination_uris(trunk_sid)] == [outs["destination_id"]]
+
+
+LISTING = "GET /v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris"
+POST = "POST /v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris"
+
+
+def test_many_creates_on_a_trunk_list_it_once_and_write_once_each(
+    destinations: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
+) -> None:
+    stats.reset()
+    for n in range(6):
+        destinations.create(
+            {"trunk_sid": trunk_sid, "destination": f"sip{n}.example.com:5061;transport=tls"}
+        )
+    assert stats.routes() == {LISTING: 1, POST: 6}
+    assert len(api.list_destination_uris(trunk_sid)) == 6
+
+
+def test_the_same_destination_twice_in_one_program_is_an_error_not_a_repeat(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    news = {"trunk_sid": trunk_sid, "destination": FQDN_DEST}
+    destinations.create(news)
+    with pytest.raises(ExotelProviderError, match="two DestinationUri resources") as caught:
+        destinations.create({**news, "destination": f"sip:{FQDN_DEST.upper()}"})
+    assert "adopt" not in str(caught.value)  # adopting would make two resources own one entry
+    assert len(api.list_destination_uris(trunk_sid)) == 1
+
+
+def test_a_destination_deleted_during_the_run_can_be_created_again(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    outside = api.create_destination_uri(trunk_sid, FQDN_DEST)
+    destinations.create({"trunk_sid": trunk_sid, "destination": OTHER_DEST})
+    api.delete_destination_uri(trunk_sid, outside.id)  # after this run listed the trunk
+    id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
+    destinations.delete(id_, outs)  # ... and one this run deleted itself
+    destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
+    assert sorted(e.normalized for e in api.list_destination_uris(trunk_sid)) == [
+        FQDN_DEST,
+        OTHER_DEST,
+    ]

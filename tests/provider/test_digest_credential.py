@@ -281,3 +281,39 @@ def test_a_credential_the_edge_rejects_is_deleted_again(
     assert PASSWORD not in str(caught.value)
     assert len(fake_edge.calls) == 3  # a new credential may take a moment to reach the edge
     assert api.list_digest_credentials(trunk_sid) == []
+
+
+TRUNK_READ = "GET /v2/accounts/{account_sid}/trunks"
+POST_ROUTE = "POST /v2/accounts/{account_sid}/trunks/{trunk_sid}/credentials"
+
+
+def test_a_create_with_the_trunks_realm_is_one_request(
+    credentials: Engine, api: ExotelClient, stats: Stats
+) -> None:
+    trunk = api.create_trunk("realm_given", domain_name="pbx.pstn.exotel.com")
+    stats.reset()
+    _, outs = credentials.create(generated(trunk.trunk_sid, sip_realm="pbx.pstn.exotel.com"))
+    assert stats.routes() == {POST_ROUTE: 1}
+    assert outs["sip_realm"] == "pbx.pstn.exotel.com"
+
+
+def test_without_the_realm_the_trunk_is_read_once_for_all_its_credentials(
+    credentials: Engine, api: ExotelClient, stats: Stats
+) -> None:
+    trunk = api.create_trunk("realm_read", domain_name="office.pstn.exotel.com")
+    stats.reset()
+    realms = {credentials.create(generated(trunk.trunk_sid))[1]["sip_realm"] for _ in range(4)}
+    assert realms == {"office.pstn.exotel.com"}
+    assert stats.routes() == {TRUNK_READ: 1, POST_ROUTE: 4}
+
+
+def test_wiring_the_realm_later_changes_nothing(
+    credentials: Engine, trunk_sid: str, stats: Stats
+) -> None:
+    id_, outs = credentials.create(generated(trunk_sid))
+    stats.reset()
+    wired = credentials.diff(id_, outs, generated(trunk_sid, sip_realm=Unknown()))
+    assert wired.changes is False
+    wired = credentials.diff(id_, outs, generated(trunk_sid, sip_realm="demo1.pstn.exotel.com"))
+    assert wired.changes is False
+    assert stats.total() == 0
