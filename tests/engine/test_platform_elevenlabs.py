@@ -1,0 +1,149 @@
+"""elevenlabs.PhoneNumber (sip_trunk) and ExotelPhoneNumber (native) under the real Pulumi CLI:
+Exotel side on the emulator, ElevenLabs side on its twin, driven by
+examples/elevenlabs-end-to-end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("elevenlabs")
+
+from pulumi_exotel.client import ExotelClient  # noqa: E402
+from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT  # noqa: E402
+from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
+from tests.conftest import Stats  # noqa: E402
+from tests.engine.conftest import EXAMPLES  # noqa: E402
+from tests.engine.harness import Workspace  # noqa: E402
+from tests.engine.test_examples import check_output_contract  # noqa: E402
+
+pytestmark = pytest.mark.engine
+
+PROJECT = EXAMPLES / "elevenlabs-end-to-end"
+KEY_CANARY = "ElevenLabsKeyCanary_93c1e0aa5d"
+NUMBER = "+918047091270"
+NAME = "elevenlabs-number"
+
+
+@pytest.fixture
+def twin() -> Iterator[ElevenLabsTwin]:
+    with ElevenLabsTwin(KEY_CANARY) as server:
+        yield server
+
+
+def twin_routes(twin: ElevenLabsTwin) -> dict[str, int]:
+    by_route: dict[str, int] = twin.requests.snapshot()["by_route"]
+    return by_route
+
+
+@pytest.fixture
+def el_workspace(
+    workspace: Callable[..., Workspace], twin: ElevenLabsTwin
+) -> Callable[..., Workspace]:
+    def make(**config: str) -> Workspace:
+        ws = workspace(PROJECT, config={"elevenlabs:baseUrl": twin.base_url, **config})
+        ws.config({"elevenlabs:apiKey": KEY_CANARY}, secret=("elevenlabs:apiKey",))
+        return ws
+
+    return make
+
+
+def test_lifecycle_up_preview_update_refresh_adopt_destroy(
+    el_workspace: Callable[..., Workspace],
+    twin: ElevenLabsTwin,
+    stats: Stats,
+    emulator_settings: Any,
+) -> None:
+    ws = el_workspace(exotelAppId="123456")
+    ws.up()
+    outputs = ws.outputs(show_secrets=True)
+    check_output_contract(ws.outputs())
+    sip_id = outputs["elevenlabs_phone_number_id"]
+    native_id = outputs["elevenlabs_native_phone_number_id"]
+    assert twin.ids() == sorted([sip_id, native_id])
+    assert twin.credential(sip_id) == (outputs["sip_username"], outputs["sip_password"])
+    native = twin.stored(native_id)["native"]
+    assert (native["account_sid"], native["api_token"], native["app_id"]) == (
+        DEFAULT_ACCOUNT.sid,
+        DEFAULT_ACCOUNT.api_token,
+        "123456",
+    )
+
+    stats.reset()
+    twin.requests.reset()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0, stats.log()
+    assert twin.requests.snapshot()["total"] == 0, twin_routes(twin)
+
+    ws.config({"label": "Renamed line"})
+    twin.requests.reset()
+    up = ws.up()
+    assert "1 updated" in up.stdout, up.stdout
+    assert twin_routes(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
+    assert twin.stored(sip_id)["label"] == "Renamed line"
+
+    twin.remove(sip_id)
+    ws.refresh()
+    assert NAME not in ws.resources()
+    ws.up()
+    recreated = ws.outputs()["elevenlabs_phone_number_id"]
+    assert recreated != sip_id and recreated in twin.ids()
+
+    urn = ws.resources()[NAME]["urn"]
+    ws.run("state", "delete", urn, "--stack", ws.stack, "--yes")
+    refused = ws.run("up", "--yes", "--skip-preview", check=False)
+    assert refused.returncode != 0
+    assert "already exists in ElevenLabs" in refused.stdout and "adopt=True" in refused.stdout
+    ws.config({"adopt": "true"})
+    ws.up()
+    assert ws.resources()[NAME]["id"] == recreated
+    stats.reset()
+    twin.requests.reset()
+    ws.preview("--expect-no-changes")
+    assert stats.total() == 0 and twin.requests.snapshot()["total"] == 0
+
+    ws.destroy()
+    assert twin.ids() == []
+    with ExotelClient(emulator_settings) as client:
+        assert client.list_trunks() == []
+
+
+def test_rotation_in_place_and_secrets_never_appear(
+    el_workspace: Callable[..., Workspace], twin: ElevenLabsTwin, stats: Stats
+) -> None:
+    ws = el_workspace()
+    seen = [ws.preview("--diff").stdout]
+    up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
+    seen += [up.stdout, up.stderr]
+    before = ws.outputs(show_secrets=True)
+    number_id = before["elevenlabs_phone_number_id"]
+
+    ws.config({"rotation": "2"})
+    stats.reset()
+    twin.requests.reset()
+    rotate = ws.run("up", "--yes", "--logtostderr", "-v=9")
+    seen += [rotate.stdout, rotate.stderr]
+    after = ws.outputs(show_secrets=True)
+    assert after["sip_username"] != before["sip_username"]
+    assert twin.credential(number_id) == (after["sip_username"], after["sip_password"])
+    assert twin_routes(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
+    exotel = [
+        (e["at"], e["method"])
+        for e in stats.log()
+        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
+    ]
+    [patched_at] = [e["at"] for e in twin.requests.snapshot()["log"]]
+    (created_at, post), (deleted_at, delete) = exotel
+    assert (post, delete) == ("POST", "DELETE") and created_at < patched_at < deleted_at
+
+    seen.append(ws.export())
+    seen.append(str(ws.outputs()))
+    seen += [p.read_text() for p in ws.root.parent.rglob("*.json")]
+    destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
+    seen += [destroy.stdout, destroy.stderr]
+    everything = "\n".join(seen)
+    assert len(everything) > 10_000
+    for canary in (KEY_CANARY, before["sip_password"], after["sip_password"]):
+        assert canary not in everything
