@@ -17,8 +17,9 @@ from livekit.protocol import sip
 
 from pulumi_exotel.client import ExotelClient
 from tests.conftest import Stats
-from tests.engine.conftest import PROGRAMS
+from tests.engine.conftest import EXAMPLES, PROGRAMS
 from tests.engine.harness import Workspace
+from tests.engine.test_examples import check_output_contract
 from tests.livekit_server import LiveKit
 
 pytestmark = pytest.mark.engine
@@ -28,11 +29,30 @@ DID, DID2 = "+918047091234", "+918047095678"
 
 
 def livekit_workspace(
-    workspace: Callable[..., Workspace], livekit: LiveKit, **config: str
+    workspace: Callable[..., Workspace],
+    livekit: LiveKit,
+    project: Path = PROGRAM,
+    **config: str,
 ) -> Workspace:
-    ws = workspace(PROGRAM, config=config or None)
+    ws = workspace(project, config=config or None)
+    # Never let the provider fall back to a developer's real LiveKit project.
+    for key in [k for k in ws.env if k.startswith("LIVEKIT_")]:
+        del ws.env[key]
     ws.config(livekit.config, secret=("livekit:apiSecret",))
     return ws
+
+
+def test_missing_livekit_setting_fails_preview_naming_key_and_env(
+    workspace: Callable[..., Workspace], livekit: LiveKit, stats: Stats
+) -> None:
+    ws = livekit_workspace(workspace, livekit)
+    ws.config_rm("livekit:apiSecret")
+    stats.reset()
+    proc = ws.preview(check=False)
+    assert proc.returncode != 0
+    text = proc.stdout + proc.stderr
+    assert "livekit:apiSecret" in text and "LIVEKIT_API_SECRET" in text
+    assert livekit.proxy.total() == 0
 
 
 def test_up_preview_update_refresh_destroy(
@@ -148,12 +168,8 @@ def test_end_to_end_example_both_sides_in_one_program(
     stats: Stats,
     emulator_settings: Any,
 ) -> None:
-    from tests.engine.conftest import EXAMPLES
-    from tests.engine.test_examples import check_output_contract
-
     api = livekit.api()
-    ws = workspace(EXAMPLES / "livekit-end-to-end")
-    ws.config(livekit.config, secret=("livekit:apiSecret",))
+    ws = livekit_workspace(workspace, livekit, EXAMPLES / "livekit-end-to-end")
     ws.up()
     out = ws.outputs(show_secrets=True)
     check_output_contract(ws.outputs())

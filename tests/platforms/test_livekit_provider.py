@@ -266,3 +266,35 @@ def test_dispatch_rule_check_explains_kind_rules(configured: LiveKit) -> None:
     assert "kind='individual'" in reasons["room_prefix"]
     bad_kind = SipDispatchRuleProvider().check({}, {"name": "r", "kind": "callee"})
     assert "'callee'" in bad_kind.failures[0].reason
+
+
+def test_inbound_trunk_and_rule_adopt_by_name_and_refuse_an_ambiguous_name(
+    configured: LiveKit,
+) -> None:
+    api = configured.api()
+    existing = api.create_inbound_trunk(name="exotel-in", numbers=["+918069001234"])
+    inbound = SipInboundTrunkProvider()
+    props = {"name": "exotel-in", "numbers": ["+918069001234"], "adopt": False}
+    props["allowed_addresses"] = ["182.76.143.61"]
+    with pytest.raises(PlatformProviderError, match="'exotel-in' already exists in LiveKit"):
+        inbound.create(checked(inbound, props))
+    adopted = inbound.create(checked(inbound, {**props, "adopt": True}))
+    assert adopted.id == existing.sip_trunk_id
+    (trunk,) = api.inbound_trunks()
+    assert list(trunk.allowed_addresses) == ["182.76.143.61"]
+    assert inbound.diff(adopted.id, adopted.outs, checked(inbound, props)).changes is False
+
+    # LiveKit accepts a second trunk with the same name (other numbers): adopt cannot choose.
+    api.create_inbound_trunk(name="exotel-in", numbers=["+918069005678"])
+    with pytest.raises(PlatformProviderError, match="2 LiveKit SIP inbound trunks are named"):
+        inbound.create(checked(inbound, {**props, "adopt": True}))
+
+    rules = SipDispatchRuleProvider()
+    rule_props = {"name": "exotel-calls", "trunk_ids": [adopted.id], "room_prefix": "a-"}
+    first = rules.create(checked(rules, {**rule_props, "adopt": False}))
+    with pytest.raises(PlatformProviderError, match="already exists in LiveKit"):
+        rules.create(checked(rules, {**rule_props, "adopt": False}))
+    taken = rules.create(checked(rules, {**rule_props, "room_prefix": "b-", "adopt": True}))
+    assert taken.id == first.id
+    (rule,) = api.dispatch_rules()
+    assert rule.rule.dispatch_rule_individual.room_prefix == "b-"
