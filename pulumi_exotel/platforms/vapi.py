@@ -36,10 +36,11 @@ from pulumi_exotel.platforms._base import (
     import_sdk,
     secret_input,
     validate_secret_text,
+    validate_sip_address,
     validate_text,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
-from pulumi_exotel.sip_uri import Transport, check_transport, parse_edge
+from pulumi_exotel.sip_uri import Transport, check_transport
 from pulumi_exotel.voice_ai.inputs import CredentialLike, Number, TrunkLike
 from pulumi_exotel.voice_ai.profile import e164_output, select_edge
 from pulumi_exotel.voice_ai.vapi import PROFILE
@@ -181,11 +182,6 @@ def _iso(value: Any) -> str | None:
 # --- validation (check: no I/O) -------------------------------------------------------------------
 
 
-def _validate_edge(value: object, field: str) -> str:
-    host, port = parse_edge(value, field)
-    return f"{host}:{port}"
-
-
 def _validate_transport(value: object, field: str) -> Transport:
     if not isinstance(value, str):
         raise InvalidInput(field, value, "must be 'tls'")
@@ -207,7 +203,7 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
     secret_fields = ("password",)
     fields: ClassVar[dict[str, Field]] = {
         "name": Field(validate_text, "update", required=True),
-        "edge": Field(_validate_edge, "update", required=True),
+        "edge": Field(validate_sip_address, "update", required=True),
         "transport": Field(_validate_transport, "update", default="tls"),
         "user_name": Field(validate_text, "update", required=True),
         "password": Field(validate_secret_text, "update", required=True),
