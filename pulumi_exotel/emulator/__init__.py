@@ -8,7 +8,7 @@ with Exotel's envelopes, auth, rate limit and the ``/_emulator/`` control API, a
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
 from pulumi_exotel.emulator.app import build_app
 from pulumi_exotel.emulator.backend import Backend, CredentialSink, Page
-from pulumi_exotel.emulator.faults import ExotelFault
+from pulumi_exotel.emulator.errors import ExotelFault
 from pulumi_exotel.emulator.server import EmulatorServer, serve
 
 __all__ = [

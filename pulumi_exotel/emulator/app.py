@@ -28,9 +28,6 @@ import base64
 import binascii
 import logging
 import math
-import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -44,19 +41,15 @@ from starlette.routing import Route as ControlRoute
 from pulumi_exotel.emulator.accounts import Account
 from pulumi_exotel.emulator.backend import Backend
 from pulumi_exotel.emulator.edge_mirror import EDGE_OUT_OF_SYNC
-from pulumi_exotel.emulator.faults import (
-    ExotelFault,
-    FaultBook,
-    FaultKind,
-    FaultRule,
-    RequestStats,
-    not_found,
-)
+from pulumi_exotel.emulator.errors import ExotelFault, not_found, too_many_requests
+from pulumi_exotel.emulator.faults import FaultBook, FaultKind, FaultRule
 from pulumi_exotel.emulator.openapi import build_document
+from pulumi_exotel.emulator.rate_limit import SlidingWindowLimiter
 from pulumi_exotel.emulator.routes import ROUTES, Call, Route
+from pulumi_exotel.emulator.stats import RequestStats
 from pulumi_exotel.emulator.wire import error_envelope
 
-__all__ = ["EmulatorApp", "SlidingWindowLimiter", "build_app"]
+__all__ = ["EmulatorApp", "build_app"]
 
 log = logging.getLogger(__name__)
 
@@ -66,39 +59,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 UNMATCHED_ROUTE = "(unmatched)"
-_WINDOW_SECONDS = 60.0
-
-
-class SlidingWindowLimiter:
-    """At most ``limit`` accepted requests per account in any 60-second window."""
-
-    def __init__(self, limit: int | None, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._windows: dict[str, deque[float]] = {}
-
-    def acquire(self, key: str) -> int | None:
-        """``None`` if the request may proceed, else the seconds to wait (>= 1)."""
-        if self.limit is None:
-            return None
-        now = self._clock()
-        with self._lock:
-            window = self._windows.setdefault(key, deque())
-            while window and window[0] <= now - _WINDOW_SECONDS:
-                window.popleft()
-            if len(window) >= self.limit:
-                return max(1, math.ceil(window[0] + _WINDOW_SECONDS - now))
-            window.append(now)
-            return None
-
-    def reset(self) -> None:
-        with self._lock:
-            self._windows.clear()
-
-
-def too_many_requests(description: str) -> ExotelFault:
-    return ExotelFault(429, 1030, "Too Many Requests", description)
 
 
 class FaultRequest(BaseModel):

@@ -56,7 +56,7 @@ from typing import Any
 
 from pulumi_exotel.emulator import rules
 from pulumi_exotel.emulator.edge_mirror import CredentialSink, EdgeKey, EdgeMirror
-from pulumi_exotel.emulator.faults import ExotelFault, duplicate, invalid, mandatory, not_found
+from pulumi_exotel.emulator.errors import ExotelFault, duplicate, invalid, mandatory, not_found
 from pulumi_exotel.emulator.ids import new_trunk_sid, utc_now
 
 __all__ = ["Backend", "CredentialSink", "ExotelFault", "JsonObject", "Page"]

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-from pulumi_exotel.emulator.faults import ExotelFault
+from pulumi_exotel.emulator.errors import ExotelFault
 
 __all__ = [
     "EDGE_OUT_OF_SYNC",

@@ -1,87 +1,18 @@
-"""Exotel's error codes as one exception, plus the emulator's fault injection and request stats.
+"""Fault injection: the rules behind ``/_emulator/faults`` that make requests fail on purpose.
 
-``ExotelFault`` is the only way the backend and the routes report a failure; ``wire`` turns it
-into the error envelope (or a per-item failure in a batch). Its ``body_code`` is the status the
-envelope's ``response.code`` carries, which may differ from the HTTP status: Exotel answers some
-duplicates with HTTP 200 and ``response.code`` 409 (exotel-api.md §1.1).
-
-``FaultBook`` and ``RequestStats`` back the ``/_emulator/faults`` and ``/_emulator/stats``
-control endpoints. They are in memory only: a restart forgets them, a reset clears them.
+Reliability tests provoke every failure a client must survive (a 5xx, latency, a 429 burst, a
+write whose answer is lost, a write applied after the client gave up). In memory only: a restart
+forgets the rules, a reset clears them.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = [
-    "BODY_CODES",
-    "ExotelFault",
-    "FaultBook",
-    "FaultKind",
-    "FaultRule",
-    "RequestStats",
-    "duplicate",
-    "invalid",
-    "mandatory",
-    "not_found",
-]
-
-#: Exotel error code -> the status in ``response.code`` (exotel-api.md §1.3). 1030 is the
-#: emulator's rate-limit code (REF-old mentions it; the real 429 shape is undocumented).
-#: Any other code (the emulator's 1050 for an injected status fault) carries the HTTP status.
-BODY_CODES: dict[int, int] = {
-    1000: 404,
-    1001: 400,
-    1002: 400,
-    1003: 403,
-    1007: 400,
-    1008: 409,
-    1010: 401,
-    1011: 415,
-    1030: 429,
-}
-
-
-class ExotelFault(Exception):
-    """A failure as Exotel reports it: HTTP status, error code, message and description."""
-
-    def __init__(self, http_status: int, code: int, message: str, description: str) -> None:
-        super().__init__(f"{http_status} {code} {message}: {description}")
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-        self.description = description
-
-    @property
-    def body_code(self) -> int:
-        """The ``response.code`` of the envelope (409 for a duplicate even inside HTTP 200)."""
-        return BODY_CODES.get(self.code, self.http_status)
-
-    def error_data(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "description": self.description}
-
-
-def not_found(description: str = "Not Found") -> ExotelFault:
-    return ExotelFault(404, 1000, "Not Found", description)
-
-
-def mandatory(description: str) -> ExotelFault:
-    return ExotelFault(400, 1001, "Mandatory Parameter missing", description)
-
-
-def invalid(description: str) -> ExotelFault:
-    return ExotelFault(400, 1002, "Invalid parameter", description)
-
-
-def duplicate(description: str, *, http_status: int = 200) -> ExotelFault:
-    """1008; Exotel usually wraps it in an HTTP 200 (exotel-api.md §1.1)."""
-    return ExotelFault(http_status, 1008, "Duplicate resource", description)
-
+__all__ = ["FAULT_KINDS", "FaultBook", "FaultKind", "FaultRule"]
 
 FaultKind = Literal["status", "latency", "rate_limit", "drop_response", "late_commit"]
 FAULT_KINDS: tuple[FaultKind, ...] = (
@@ -176,48 +107,3 @@ class FaultBook:
                         self._rules.remove(rule)
                     return rule
         return None
-
-
-class RequestStats:
-    """Counts of API requests per route template, and an ordered log of the latest requests."""
-
-    def __init__(self, log_limit: int = 10_000) -> None:
-        self._lock = threading.Lock()
-        self._log_limit = log_limit
-        self._total = 0
-        self._by_route: dict[str, int] = {}
-        self._log: deque[dict[str, Any]] = deque(maxlen=log_limit)
-
-    def record(
-        self, method: str, route: str, path: str, query: str, status: int, fault: str | None
-    ) -> None:
-        with self._lock:
-            self._total += 1
-            key = f"{method} {route}"
-            self._by_route[key] = self._by_route.get(key, 0) + 1
-            self._log.append(
-                {
-                    "seq": self._total,
-                    "method": method,
-                    "path": path,
-                    "query": query,
-                    "status": status,
-                    "fault": fault,
-                    # monotonic: comparable with a platform twin's log in the same process
-                    "at": time.monotonic(),
-                }
-            )
-
-    def reset(self) -> None:
-        with self._lock:
-            self._total = 0
-            self._by_route.clear()
-            self._log.clear()
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "total": self._total,
-                "by_route": dict(self._by_route),
-                "log": list(self._log),
-            }

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from pulumi_exotel.emulator.backend import Backend, JsonObject, Page
-from pulumi_exotel.emulator.faults import ExotelFault, invalid, mandatory
+from pulumi_exotel.emulator.errors import ExotelFault, invalid, mandatory
 from pulumi_exotel.emulator.wire import (
     GoField,
     GoStruct,

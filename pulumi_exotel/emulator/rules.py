@@ -30,7 +30,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from pulumi_exotel.emulator.faults import ExotelFault, invalid, mandatory, not_found
+from pulumi_exotel.emulator.errors import ExotelFault, invalid, mandatory, not_found
 from pulumi_exotel.sip_uri import is_fqdn, public_ipv4
 
 __all__ = [

@@ -28,7 +28,7 @@ import uvicorn
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
 from pulumi_exotel.emulator.app import EmulatorApp, build_app
 from pulumi_exotel.emulator.backend import Backend, CredentialSink
-from pulumi_exotel.emulator.faults import ExotelFault
+from pulumi_exotel.emulator.errors import ExotelFault
 
 __all__ = [
     "DEFAULT_ACCOUNT",

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from pulumi_exotel.emulator.faults import ExotelFault
+from pulumi_exotel.emulator.errors import ExotelFault
 from pulumi_exotel.emulator.ids import new_request_id
 
 __all__ = [

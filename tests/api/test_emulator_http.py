@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
-from pulumi_exotel.emulator.app import SlidingWindowLimiter
+from pulumi_exotel.emulator.rate_limit import SlidingWindowLimiter
 from pulumi_exotel.emulator.server import EmulatorServer
 from tests.conftest import OTHER_ACCOUNT, account_client, create_trunk, error_of, listed, ok_data
 

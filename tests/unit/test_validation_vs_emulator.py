@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pulumi_exotel.emulator import rules
-from pulumi_exotel.emulator.faults import ExotelFault
+from pulumi_exotel.emulator.errors import ExotelFault
 from pulumi_exotel.emulator.routes import ROUTES, UPDATE_DESTINATION
 from pulumi_exotel.emulator.wire import decode_body
 from pulumi_exotel.resources import validation as v
