@@ -223,13 +223,15 @@ class CountingProxy:
     """A loopback HTTP proxy in front of livekit-server that counts the calls it forwards.
 
     ``calls`` counts by Twirp method name (``CreateSIPOutboundTrunk``...). ``lose_response_of``
-    makes the next call of that method reach the server, then answers 502 instead of its reply.
+    makes the next call of that method reach the server, then answers 502 instead of its reply;
+    ``fail_next`` answers 502 without forwarding it.
     """
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.calls: Counter[str] = Counter()
         self._lose: set[str] = set()
+        self._fail: set[str] = set()
         self._lock = threading.Lock()
         self._client = httpx.Client(timeout=30)
         proxy = self
@@ -244,7 +246,14 @@ class CountingProxy:
                 with proxy._lock:
                     proxy.calls[method] += 1
                     lose = method in proxy._lose
+                    fail = method in proxy._fail
                     proxy._lose.discard(method)
+                    proxy._fail.discard(method)
+                if fail:
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 answer = proxy._client.post(
                     proxy.upstream + self.path, content=body, headers=headers
                 )
@@ -282,6 +291,10 @@ class CountingProxy:
     def lose_response_of(self, method: str) -> None:
         with self._lock:
             self._lose.add(method)
+
+    def fail_next(self, method: str) -> None:
+        with self._lock:
+            self._fail.add(method)
 
     def __enter__(self) -> CountingProxy:
         self._thread.start()

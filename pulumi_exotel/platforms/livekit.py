@@ -273,8 +273,9 @@ class _LiveKitProvider(PlatformProvider[LiveKitSip]):
 
     def _error_text(self, exc: Exception) -> str:
         code, message = getattr(exc, "code", None), getattr(exc, "message", None)
+        status = getattr(exc, "status", None)
         if isinstance(code, str) and isinstance(message, str):
-            return f"{code}: {message}" if message else code
+            return f"{code}: {message}" if message else f"{code} (HTTP {status})"
         return super()._error_text(exc)
 
     def _named(self, found: Sequence[_T], name: str) -> _T | None:
@@ -295,8 +296,11 @@ class _LiveKitProvider(PlatformProvider[LiveKitSip]):
         failing instead would leave it orphaned outside Pulumi's state."""
         try:
             return create()
-        except Exception:
-            found = lookup()
+        except Exception as failure:
+            try:
+                found = lookup()
+            except Exception:
+                raise failure from None  # the create's own error is the one to report
             if found is None:
                 raise
             return found

@@ -143,6 +143,17 @@ def test_outbound_create_whose_answer_is_lost_keeps_the_trunk_it_made(
     assert configured.proxy.calls["CreateSIPOutboundTrunk"] == 1
 
 
+def test_outbound_create_refused_before_reaching_livekit_fails_and_leaves_nothing(
+    configured: LiveKit,
+) -> None:
+    provider = SipOutboundTrunkProvider()
+    configured.proxy.fail_next("CreateSIPOutboundTrunk")
+    with pytest.raises(PlatformProviderError, match="HTTP 502") as raised:
+        provider.create(checked(provider, outbound_props()))
+    assert PASSWORD not in str(raised.value)
+    assert configured.api().outbound_trunks() == []
+
+
 def test_outbound_check_names_field_value_and_rule_without_the_secret(
     configured: LiveKit,
 ) -> None:
