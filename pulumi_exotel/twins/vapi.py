@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import typing
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -49,6 +50,7 @@ from pulumi_exotel.twins._server import (
 try:
     from vapi.types.create_byo_phone_number_dto import CreateByoPhoneNumberDto
     from vapi.types.create_byo_sip_trunk_credential_dto import CreateByoSipTrunkCredentialDto
+    from vapi.types.sip_trunk_gateway_outbound_protocol import SipTrunkGatewayOutboundProtocol
     from vapi.types.update_byo_phone_number_dto import UpdateByoPhoneNumberDto
     from vapi.types.update_byo_sip_trunk_credential_dto import UpdateByoSipTrunkCredentialDto
 except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -111,11 +113,32 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _literals(open_enum: Any) -> tuple[str, ...]:
+    """The values of a Fern "open" enum, ``Union[Literal[...], Any]``."""
+    return tuple(
+        value
+        for member in typing.get_args(open_enum)
+        if typing.get_origin(member) is typing.Literal
+        for value in typing.get_args(member)
+    )
+
+
+#: Fern types these enums ``Union[Literal[...], Any]`` so an older SDK accepts newer values; the
+#: server validates them, and so does the twin.
+_PROTOCOLS = _literals(SipTrunkGatewayOutboundProtocol)
+
+
 def _checked(sdk_type: Any, body: Any) -> Json:
     """``body`` when it fits ``sdk_type`` (a Vapi SDK model), else the 400 that says why."""
     if not isinstance(body, dict):
         raise _bad_request(["body: must be an object"])
     problems = shape_problems(sdk_type, body)
+    gateways = body.get("gateways")
+    for i, gateway in enumerate(gateways if isinstance(gateways, list) else []):
+        protocol = gateway.get("outboundProtocol") if isinstance(gateway, dict) else None
+        if protocol is not None and protocol not in _PROTOCOLS:
+            allowed = ", ".join(repr(p) for p in _PROTOCOLS)
+            problems.append(f"body.gateways.{i}.outboundProtocol: must be one of {allowed}")
     if problems:
         raise _bad_request(problems)
     return body

@@ -71,9 +71,12 @@ def twin(twin_server: VapiTwinServer) -> Iterator[Twin]:
 
 @pytest.fixture
 def vapi_stack(workspace: Callable[..., Workspace], twin: Twin) -> Callable[..., Workspace]:
-    def make(project: Path = PROGRAM, **kwargs: Any) -> Workspace:
+    def make(project: Path = PROGRAM, *, configure_vapi: bool = True, **kwargs: Any) -> Workspace:
         ws = workspace(project, **kwargs)
-        ws.config(twin.config(), secret=("vapi:apiKey",))
+        for key in [k for k in ws.env if k.startswith("VAPI_")]:
+            del ws.env[key]  # never a developer's real Vapi account
+        if configure_vapi:
+            ws.config(twin.config(), secret=("vapi:apiKey",))
         return ws
 
     return make
@@ -235,3 +238,16 @@ def test_vapi_example_up_no_change_preview_destroy(
 
     ws.destroy()
     assert twin.list("credential") == [] and twin.list("phone-number") == []
+
+
+def test_missing_vapi_key_fails_preview_naming_config_and_env(
+    vapi_stack: Callable[..., Workspace], twin: Twin, stats: Stats
+) -> None:
+    ws = vapi_stack(configure_vapi=False)
+    ws.config({"vapi:baseUrl": twin.server.base_url})
+    stats.reset()
+    proc = ws.preview(check=False)
+    text = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "vapi:apiKey" in text and "VAPI_API_KEY" in text
+    assert stats.total() == 0 and twin.stats()["total"] == 0

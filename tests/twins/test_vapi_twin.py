@@ -263,6 +263,7 @@ def test_undeclared_fields_are_refused_on_update_and_phone_numbers(twin: VapiTwi
         (lambda b: b["gateways"][0].pop("ip"), "ip"),
         (lambda b: b["gateways"][0].update(port="443"), "port"),
         (lambda b: b.update(provider="twilio"), "provider"),
+        (lambda b: b["gateways"][0].update(outboundProtocol="sctp"), "outboundProtocol"),
         (lambda b: b["outboundAuthenticationPlan"].update(authPassword=7), "authPassword"),
     ],
 )
