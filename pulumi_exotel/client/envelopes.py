@@ -1,4 +1,4 @@
-"""The wrappers Exotel puts around every answer (exotel-api.md §1.1), as pydantic models.
+"""The wrappers Exotel puts around every answer (REF, see docs/sources.md), as pydantic models.
 
 Four shapes:
 

@@ -2,7 +2,7 @@
 rate budget is shared by every process and machine that uses the same store.
 
 Exotel allows 200 requests per minute and 50 concurrent connections per account
-(exotel-api.md §1). Pulumi runs several resource operations at once in one provider process,
+(REF, DEV). Pulumi runs several resource operations at once in one provider process,
 each with its own client, and several processes spend one account's budget: consecutive
 commands, parallel stacks, CI jobs. So:
 

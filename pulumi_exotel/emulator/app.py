@@ -10,7 +10,7 @@ Order of checks for an API request (each failure answers in Exotel's error envel
 5. the route: 415/1011 for a non-JSON Content-Type, 1007 for an undecodable body, then the
    backend's rules.
 
-The 429 shape is undocumented (exotel-api.md §1); the emulator answers
+The 429 shape is undocumented (no source shows it; REF-old names code 1030); the emulator answers
 ``{"request_id", "method", "http_code": 429, "response": {"code": 429, "status": "failure",
 "data": null, "error_data": {"code": 1030, "message": "Too Many Requests", "description":
 "Rate limit of N requests per minute exceeded"}}}`` with a ``Retry-After`` header. An injected

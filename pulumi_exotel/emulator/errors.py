@@ -3,7 +3,7 @@
 ``ExotelFault`` is the only way the backend and the routes report a failure; ``wire`` turns it
 into the error envelope (or a per-item failure in a batch). Its ``body_code`` is the status the
 envelope's ``response.code`` carries, which may differ from the HTTP status: Exotel answers some
-duplicates with HTTP 200 and ``response.code`` 409 (exotel-api.md §1.1).
+duplicates with HTTP 200 and ``response.code`` 409 (REF, T2025).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = [
     "too_many_requests",
 ]
 
-#: Exotel error code -> the status in ``response.code`` (exotel-api.md §1.3). 1030 is the
+#: Exotel error code -> the status in ``response.code`` (REF, T2025). 1030 is the
 #: emulator's rate-limit code (REF-old mentions it; the real 429 shape is undocumented).
 #: Any other code (the emulator's 1050 for an injected status fault) carries the HTTP status.
 BODY_CODES: dict[int, int] = {
@@ -68,7 +68,7 @@ def invalid(description: str) -> ExotelFault:
 
 
 def duplicate(description: str, *, http_status: int = 200) -> ExotelFault:
-    """1008; Exotel usually wraps it in an HTTP 200 (exotel-api.md §1.1)."""
+    """1008; Exotel usually wraps it in an HTTP 200 (REF, T2025)."""
     return ExotelFault(http_status, 1008, "Duplicate resource", description)
 
 

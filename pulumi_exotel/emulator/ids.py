@@ -1,4 +1,4 @@
-"""Identifier and timestamp formats of the emulated Exotel API (exotel-api.md §1).
+"""Identifier and timestamp formats of the emulated Exotel API (REF, T2025).
 
 - ``trunk_sid``: ``trmum1`` + 19 lowercase hex + a 3-character suffix such as ``a1n``
   (28 characters, like the documented samples).

@@ -4,7 +4,7 @@ Paths, query parameters and request bodies come from the route table (bodies fro
 structs the emulator decodes them with), so the document cannot drift from what is served.
 Field constraints repeat ``rules`` where JSON Schema can say them, which lets a property-based
 tool (schemathesis) tell valid from invalid input. Every response is one of the three
-envelopes of exotel-api.md §1.1 or the error envelope; note that HTTP 200 may also carry the
+envelopes of REF or the error envelope; note that HTTP 200 may also carry the
 error envelope (a duplicate answers HTTP 200 with ``response.code`` 409).
 """
 

@@ -1,6 +1,6 @@
 """The emulator's rate limit: counts like Exotel, per account, 429 above the configured rate.
 
-Exotel allows a number of requests per minute per account (200, exotel-api.md §1). The emulator
+Exotel allows a number of requests per minute per account (200, REF and DEV). The emulator
 admits at most ``limit`` requests of one account in any rolling 60-second window and refuses the
 rest with a ``Retry-After``. The window is pyrate-limiter's in-memory sliding-window log, one
 bucket per account; this module only keys the buckets and turns a refusal into whole seconds.

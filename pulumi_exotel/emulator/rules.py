@@ -1,6 +1,6 @@
 """Field validation of the emulated Exotel API: pure functions raising ``ExotelFault``.
 
-Texts are the live-account ones from exotel-api.md §1.3 (T2025, TALQ) where known, typos
+Texts are the live-account ones (T2025, TALQ) where known, typos
 included ("alphanumberic"). Where no source gives a rule or a text, the emulator decides, and
 the decision is listed here (the "inferred" column of the README's table):
 
@@ -163,7 +163,7 @@ class Destination:
 
 
 def check_destination(destination: str | None) -> Destination:
-    """Check one destination URI item; failures are per-item 1002s (exotel-api.md §6).
+    """Check one destination URI item; failures are per-item 1002s (REF).
 
     Exotel's rule, laxer than ours (`pulumi_exotel.sip_uri.parse_destination`): the port may be
     missing and UDP passes. The host rules are the same ones.

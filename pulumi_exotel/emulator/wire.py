@@ -1,5 +1,5 @@
 """The wire format of the emulated API: request bodies decoded the way Exotel's Go backend
-decodes them, and the three response envelopes of exotel-api.md §1.1.
+decodes them, and the three response envelopes of REF.
 
 Request bodies: Exotel reports JSON it cannot decode as 1007 with the message "Invalid
 request body,failed parsing " and the Go parser's text as the description, e.g.

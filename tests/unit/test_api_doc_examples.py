@@ -1,10 +1,13 @@
-"""Every JSON example in the Exotel API notes (exotel-api.md) parses into the client's types.
+"""Every JSON example of Exotel's API sources parses into the client's types.
 
-The examples are transcribed here as literals (the notes live outside the repository). Where
-the notes elide a value (``"…"``, ``<sid>``, a bare key) a realistic value of the documented
-form is filled in; everything the notes do state is kept as written, quirks included.
+The examples are transcribed here as literals, and each case's id names its source by the tags
+of `docs/sources.md` (REF, REF-old, T2025, DEV-old, ...) after the number of the topic it
+belongs to (1 conventions, 3 trunks, 4 phone numbers, 5 ACLs, 6 destinations, 7 credentials,
+8 settings). Where a source elides a value (``"…"``, ``<sid>``, a bare key) a realistic value
+of the documented form is filled in; everything the source does state is kept as written,
+quirks included.
 
-Not transcribed: the flat ``GET /trunk-maps`` object (§4), because the client has no call for
+Not transcribed: the flat ``GET /trunk-maps`` object (DEV), because the client has no call for
 that endpoint.
 """
 
@@ -52,7 +55,7 @@ RID = "9c7d4b1e2f3a4b5c6d7e8f9a0b1c2d3e"
 SID = "trmum1f708622631150902801a1n"
 TS = "2026-01-23T10:15:30Z"
 
-# §3: the trunk object returned by POST /trunks (and DELETE /trunks, GET /trunks).
+# 3 (REF): the trunk object returned by POST /trunks (and DELETE /trunks, GET /trunks).
 TRUNK = {
     "trunk_sid": SID,
     "trunk_name": "prod_trunk",
@@ -70,7 +73,7 @@ TRUNK = {
     "credentials": f"/v2/accounts/ameyo5m/trunks/{SID}/credentials",
     "phone_numbers": f"/v2/accounts/ameyo5m/trunks/{SID}/phone-numbers",
 }
-# §4
+# 4 phone numbers (REF)
 MAPPING = {
     "id": "41512",
     "phone_number": "+919876543210",
@@ -79,7 +82,7 @@ MAPPING = {
     "date_updated": TS,
     "mode": None,
 }
-# §5
+# 5 ACLs (REF)
 ACL = {
     "id": "1153",
     "mask": 32,
@@ -89,7 +92,7 @@ ACL = {
     "date_created": TS,
     "date_updated": TS,
 }
-# §6
+# 6 destinations (REF)
 DESTINATION = {
     "id": "2543",
     "destination": "sip:44.248.146.11:5061;transport=tls",
@@ -100,7 +103,7 @@ DESTINATION = {
     "weight": 1,
     "trunk_sid": SID,
 }
-# §7
+# 7 credentials (CREDDOC, SNIP)
 CREDENTIAL = {
     "id": "1234",
     "trunk_sid": SID,
@@ -109,7 +112,7 @@ CREDENTIAL = {
     "date_created": TS,
     "date_updated": TS,
 }
-# §8
+# 8 settings (REF)
 SETTING = {
     "name": "trunk_external_alias",
     "value": "+911234567890",

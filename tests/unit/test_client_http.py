@@ -46,7 +46,7 @@ RID = "5f0c6a1b2c3d4e5f60718293a4b5c6d7"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-# --- envelope builders (the shapes of exotel-api.md §1.1) -----------------------------------
+# --- envelope builders (the shapes of REF) -----------------------------------
 
 
 def single(data: dict[str, Any] | None, *, method: str = "POST") -> dict[str, Any]:
