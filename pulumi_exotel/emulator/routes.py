@@ -1,4 +1,4 @@
-"""The emulated Exotel endpoints (REF; DEV for the calls REF lacks): HTTP in, ``Backend`` call, envelope out.
+"""The emulated Exotel endpoints (REF, DEV for the rest): HTTP in, ``Backend`` call, envelope out.
 
 Each ``Route`` also declares its query parameters, its request body (as the ``GoStruct`` the
 body is decoded with) and its reply kind, so ``openapi`` documents exactly what is served.
