@@ -42,7 +42,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_exotel.platforms._base import (
-    Field,
+    InputSpec,
     PlatformProvider,
     PlatformResource,
     PlatformSettings,
@@ -186,17 +186,17 @@ class PhoneNumberProvider(_NumberProvider):
     provider_name = "sip_trunk"
     secret_fields = ("password",)
     fields = {
-        "phone_number": Field(validate_e164, "replace", required=True),
-        "label": Field(validate_text, "update", required=True),
-        "agent_id": Field(validate_text, "update"),
-        "address": Field(validate_sip_address, "update", required=True),
-        "transport": Field(validate_transport, "update", default="tls"),
+        "phone_number": InputSpec(validate_e164, "replace", required=True),
+        "label": InputSpec(validate_text, "update", required=True),
+        "agent_id": InputSpec(validate_text, "update"),
+        "address": InputSpec(validate_sip_address, "update", required=True),
+        "transport": InputSpec(validate_transport, "update", default="tls"),
         # Left out: whatever ElevenLabs has (its default) stays.
-        "media_encryption": Field(_one_of(MEDIA_ENCRYPTIONS), "update", unset="keep"),
-        "user_name": Field(validate_text, "update"),
-        "password": Field(validate_secret_text, "update"),
-        "inbound_allowed_addresses": Field(_strings, "update", unset="keep"),
-        "inbound_allowed_numbers": Field(_numbers, "update", unset="keep"),
+        "media_encryption": InputSpec(_one_of(MEDIA_ENCRYPTIONS), "update", unset="keep"),
+        "user_name": InputSpec(validate_text, "update"),
+        "password": InputSpec(validate_secret_text, "update"),
+        "inbound_allowed_addresses": InputSpec(_strings, "update", unset="keep"),
+        "inbound_allowed_numbers": InputSpec(_numbers, "update", unset="keep"),
     }
 
     def _check_together(self, inputs: Props) -> list[CheckFailure]:
@@ -293,15 +293,17 @@ class ExotelPhoneNumberProvider(_NumberProvider):
     provider_name = "exotel"
     secret_fields = ("api_token",)
     fields = {
-        "phone_number": Field(validate_e164, "replace", required=True),
-        "label": Field(validate_text, "update", required=True),
-        "agent_id": Field(validate_text, "update"),
-        "account_sid": Field(validate_text, "replace", required=True),
-        "api_key": Field(validate_text, "replace", required=True),
-        "api_token": Field(validate_secret_text, "replace", required=True),
-        "api_subdomain": Field(_one_of(EXOTEL_SUBDOMAINS), "replace", default=EXOTEL_SUBDOMAINS[0]),
-        "app_id": Field(validate_text, "replace", required=True),
-        "applet_url": Field(validate_text, "replace"),
+        "phone_number": InputSpec(validate_e164, "replace", required=True),
+        "label": InputSpec(validate_text, "update", required=True),
+        "agent_id": InputSpec(validate_text, "update"),
+        "account_sid": InputSpec(validate_text, "replace", required=True),
+        "api_key": InputSpec(validate_text, "replace", required=True),
+        "api_token": InputSpec(validate_secret_text, "replace", required=True),
+        "api_subdomain": InputSpec(
+            _one_of(EXOTEL_SUBDOMAINS), "replace", default=EXOTEL_SUBDOMAINS[0]
+        ),
+        "app_id": InputSpec(validate_text, "replace", required=True),
+        "applet_url": InputSpec(validate_text, "replace"),
     }
 
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:

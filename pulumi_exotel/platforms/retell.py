@@ -33,7 +33,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_exotel.platforms._base import (
-    Field,
+    InputSpec,
     PlatformProvider,
     PlatformResource,
     PlatformSettings,
@@ -105,14 +105,14 @@ class PhoneNumberProvider(PlatformProvider["Retell"]):
     natural_key = "phone_number"
     secret_fields = ("password",)
     fields = {
-        "phone_number": Field(validate_e164, "replace", required=True),
-        "termination_uri": Field(validate_sip_address, "update", required=True),
-        "transport": Field(validate_transport, "update", default="tls"),
-        "user_name": Field(validate_text, "update"),
-        "password": Field(validate_secret_text, "update"),
-        "nickname": Field(validate_text, "update"),
-        "inbound_agents": Field(validate_agents, "update"),
-        "outbound_agents": Field(validate_agents, "update"),
+        "phone_number": InputSpec(validate_e164, "replace", required=True),
+        "termination_uri": InputSpec(validate_sip_address, "update", required=True),
+        "transport": InputSpec(validate_transport, "update", default="tls"),
+        "user_name": InputSpec(validate_text, "update"),
+        "password": InputSpec(validate_secret_text, "update"),
+        "nickname": InputSpec(validate_text, "update"),
+        "inbound_agents": InputSpec(validate_agents, "update"),
+        "outbound_agents": InputSpec(validate_agents, "update"),
     }
 
     def _check_together(self, inputs: Props) -> list[CheckFailure]:

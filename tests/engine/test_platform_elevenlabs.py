@@ -70,6 +70,8 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
         DEFAULT_ACCOUNT.api_token,
         "123456",
     )
+    # The Exotel token handed to ElevenLabs is a secret in state too.
+    assert DEFAULT_ACCOUNT.api_token not in ws.export()
 
     stats.reset()
     twin.requests.reset()
