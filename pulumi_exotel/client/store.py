@@ -361,7 +361,7 @@ class Store(ABC):
         return False
 
     def _message(self, exc: Exception) -> str:
-        detail = _scrub(f"{type(exc).__name__}: {exc}", self.location)
+        detail = _scrub(f"{type(exc).__name__}: {exc}", self.location).rstrip(". ")
         return f"the rate limit store ({SETTING}) at {self.location.display} failed: {detail}"
 
 
