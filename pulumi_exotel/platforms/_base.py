@@ -86,6 +86,7 @@ __all__ = [
     "Setting",
     "import_sdk",
     "is_unknown",
+    "may_have_applied",
     "remember_config",
     "scrub",
     "secret_input",
@@ -389,6 +390,25 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
                 made = self._after_post(client, made, props)
         return self._object_id(made), self._outputs(props, made)
 
+    def _post_or_find(self, client: ClientT, props: Props, post: Callable[[], Any]) -> Any:
+        """``post()``, for a ``_post`` to wrap. When its answer is lost or a 5xx, the platform
+        may have created the object all the same (these APIs have no idempotency key): ``_create``
+        found nothing with this natural key just before, so what ``_find`` sees now is ours, and
+        it is taken over instead of being left outside Pulumi's state (or made twice by a retry).
+        """
+        try:
+            return post()
+        except Exception as failure:
+            if not may_have_applied(failure):
+                raise
+            try:
+                found = self._find(client, props)
+            except Exception:
+                raise failure from None  # the create's own error is the one to report
+            if found is None:
+                raise
+            return self._take_over(client, found, props)
+
     def _read(self, id_: str, props: Props) -> Props | None:
         try:
             found = self._get(self.client, id_)
@@ -514,6 +534,13 @@ def _status_of(exc: BaseException) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
     return None
+
+
+def may_have_applied(exc: BaseException) -> bool:
+    """Whether a write that failed with ``exc`` may have taken effect: its answer never came
+    (transport error) or the platform failed after receiving it (5xx)."""
+    status = _status_of(exc)
+    return _is_transport_error(exc) if status is None else status >= 500
 
 
 def _is_transport_error(exc: BaseException) -> bool:

@@ -228,9 +228,8 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
         return None
 
     def _post(self, client: VapiApi, props: Props) -> Any:
-        return client.create_credential(
-            parse_obj_as(CreateByoSipTrunkCredentialDto, self._body(props))
-        )
+        dto = parse_obj_as(CreateByoSipTrunkCredentialDto, self._body(props))
+        return self._post_or_find(client, props, lambda: client.create_credential(dto))
 
     def _take_over(self, client: VapiApi, found: Any, props: Props) -> Any:
         return self._patch(client, found.id, {}, props)
@@ -370,7 +369,8 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
         return None
 
     def _post(self, client: VapiApi, props: Props) -> Any:
-        return client.create_number(parse_obj_as(CreateByoPhoneNumberDto, self._body(props)))
+        dto = parse_obj_as(CreateByoPhoneNumberDto, self._body(props))
+        return self._post_or_find(client, props, lambda: client.create_number(dto))
 
     def _take_over(self, client: VapiApi, found: Any, props: Props) -> Any:
         return self._patch(client, found.id, {}, props)

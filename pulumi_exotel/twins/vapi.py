@@ -19,7 +19,9 @@ The twin keeps the password it was given all the same, and shows it only on its 
 ``GET /_twin/credential/{id}``, so a rotation test can read what the platform currently holds.
 
 Control routes (unauthenticated, not counted): those of ``_server`` (``/_twin/stats`` ...),
-``POST /_twin/reset`` (forget every object and the request log) and the one above.
+``POST /_twin/reset`` (forget every object, fault and the request log), the one above, and
+``POST /_twin/fail-after-write`` (``{"route": "POST /credential", "times": 1}``: apply the next
+such requests, then answer 502, as when an answer is lost after the write went through).
 State lives in memory: a twin serves one test session.
 """
 
@@ -151,11 +153,26 @@ class VapiTwin:
         self._lock = threading.Lock()
         self._credentials: dict[str, Json] = {}
         self._numbers: dict[str, Json] = {}
+        self._faults: dict[str, int] = {}
 
     def reset(self) -> None:
         with self._lock:
             self._credentials.clear()
             self._numbers.clear()
+            self._faults.clear()
+
+    def fail_after_write(self, route: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``route`` (``"POST /credential"``) are applied and then
+        answered 502, as when Vapi's gateway loses the answer of a write that went through."""
+        with self._lock:
+            self._faults[route] = times
+
+    def take_fault(self, route: str) -> bool:
+        with self._lock:
+            left = self._faults.get(route, 0)
+            if left:
+                self._faults[route] = left - 1
+            return bool(left)
 
     # --- credentials ---------------------------------------------------------------------------
 
@@ -301,22 +318,25 @@ def _check_number(number: Any, e164_check: Any) -> None:
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
-Handler = Callable[[Request], Awaitable[Response]]
-
 
 def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) -> ASGIApp:
     """The twin's ASGI app: Vapi's routes behind Bearer auth, plus the control routes."""
 
-    def api(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
+    def api(path: str, method: str, handler: Callable[[Request], Awaitable[Any]]) -> Route:
+        route = f"{method} {path}"
+
         async def endpoint(request: Request) -> Response:
             if request.headers.get("authorization") != f"Bearer {token}":
                 return TwinError(401, "Unauthorized", "Invalid Key").response()
             try:
-                return JSONResponse(await handler(request))
+                answer = await handler(request)
             except TwinError as exc:
                 return exc.response()
+            if twin.take_fault(route):
+                return TwinError(502, "Bad Gateway", "upstream answer lost").response()
+            return JSONResponse(answer)
 
-        return endpoint
+        return Route(path, endpoint, methods=[method])
 
     async def body(request: Request) -> Any:
         try:
@@ -378,21 +398,27 @@ def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) ->
         log.reset()
         return JSONResponse({"status": "ok"})
 
+    async def fail_after_write(request: Request) -> Response:
+        spec = await request.json()
+        twin.fail_after_write(str(spec["route"]), int(spec.get("times", 1)))
+        return JSONResponse({"status": "ok"})
+
     routes = [
-        Route("/credential", api(create_credential), methods=["POST"]),
-        Route("/credential", api(list_credentials), methods=["GET"]),
-        Route("/credential/{id}", api(get_credential), methods=["GET"]),
-        Route("/credential/{id}", api(update_credential), methods=["PATCH"]),
-        Route("/credential/{id}", api(delete_credential), methods=["DELETE"]),
-        Route("/phone-number", api(create_number), methods=["POST"]),
-        Route("/phone-number", api(list_numbers), methods=["GET"]),
-        Route("/phone-number/{id}", api(get_number), methods=["GET"]),
-        Route("/phone-number/{id}", api(update_number), methods=["PATCH"]),
-        Route("/phone-number/{id}", api(delete_number), methods=["DELETE"]),
+        api("/credential", "POST", create_credential),
+        api("/credential", "GET", list_credentials),
+        api("/credential/{id}", "GET", get_credential),
+        api("/credential/{id}", "PATCH", update_credential),
+        api("/credential/{id}", "DELETE", delete_credential),
+        api("/phone-number", "POST", create_number),
+        api("/phone-number", "GET", list_numbers),
+        api("/phone-number/{id}", "GET", get_number),
+        api("/phone-number/{id}", "PATCH", update_number),
+        api("/phone-number/{id}", "DELETE", delete_number),
     ]
     control = [
         Route(f"{CONTROL_PREFIX}reset", reset, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}credential/{{id}}", stored_credential, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}fail-after-write", fail_after_write, methods=["POST"]),
     ]
     return counted_app(routes, log, control=control)
 

@@ -226,3 +226,33 @@ def test_importing_without_the_sdk_names_the_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "pip install 'pulumi-exotel[vapi]'" in out
+
+
+@pytest.mark.parametrize(
+    ("route", "news"),
+    [
+        ("POST /credential", None),
+        ("POST /phone-number", {"number": "+918047091234", "name": "support"}),
+    ],
+)
+def test_a_create_whose_answer_is_lost_keeps_the_object_it_made(
+    twin: VapiTwinServer, route: str, news: dict[str, Any] | None
+) -> None:
+    if news is None:
+        provider: Any = ByoSipTrunkCredentialProvider()
+        inputs = cred_inputs()
+        kind = "credential"
+    else:
+        cred = ByoSipTrunkCredentialProvider().create(cred_inputs())
+        provider = PhoneNumberProvider()
+        inputs = provider.check({}, {**news, "credential_id": cred.id}).inputs
+        kind = "phone-number"
+    httpx.post(
+        f"{twin.base_url}/_twin/fail-after-write", json={"route": route, "times": 1}
+    ).raise_for_status()
+
+    made = provider.create(inputs)  # Vapi applied it, then its answer was a 502
+
+    [only] = stored(twin, kind)
+    assert made.id == only["id"]  # taken over, not orphaned, not made twice
+    assert provider.diff(made.id, made.outs, inputs).changes is False
