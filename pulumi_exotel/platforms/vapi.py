@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import pulumi
 
 from pulumi_exotel.platforms._base import (
-    Field,
+    InputSpec,
     PlatformProvider,
     PlatformResource,
     PlatformSettings,
@@ -201,12 +201,12 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
     resource_class = "ByoSipTrunkCredential"
     natural_key = "name"
     secret_fields = ("password",)
-    fields: ClassVar[dict[str, Field]] = {
-        "name": Field(validate_text, "update", required=True),
-        "edge": Field(validate_sip_address, "update", required=True),
-        "transport": Field(_validate_transport, "update", default="tls"),
-        "user_name": Field(validate_text, "update", required=True),
-        "password": Field(validate_secret_text, "update", required=True),
+    fields: ClassVar[dict[str, InputSpec]] = {
+        "name": InputSpec(validate_text, "update", required=True),
+        "edge": InputSpec(validate_sip_address, "update", required=True),
+        "transport": InputSpec(_validate_transport, "update", default="tls"),
+        "user_name": InputSpec(validate_text, "update", required=True),
+        "password": InputSpec(validate_secret_text, "update", required=True),
     }
 
     def _build_client(self, settings: ResolvedSettings) -> VapiApi:
@@ -344,11 +344,11 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
     kind = "Vapi phone number"
     resource_class = "PhoneNumber"
     natural_key = "number"
-    fields: ClassVar[dict[str, Field]] = {
-        "number": Field(validate_e164, "update", required=True),
-        "credential_id": Field(validate_text, "update", required=True),
-        "name": Field(validate_text, "update"),
-        "assistant_id": Field(validate_text, "update"),
+    fields: ClassVar[dict[str, InputSpec]] = {
+        "number": InputSpec(validate_e164, "update", required=True),
+        "credential_id": InputSpec(validate_text, "update", required=True),
+        "name": InputSpec(validate_text, "update"),
+        "assistant_id": InputSpec(validate_text, "update"),
     }
 
     def _build_client(self, settings: ResolvedSettings) -> VapiApi:

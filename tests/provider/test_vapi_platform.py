@@ -7,8 +7,6 @@ adopt-or-refuse, gone on read, delete of a gone object, scrubbed errors.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -214,18 +212,6 @@ def test_a_wrong_api_key_says_which_setting_to_check(
     text = str(err.value)
     assert "401" in text and "vapi:apiKey" in text
     assert "Wrong_Key_Canary_123" not in text and PASSWORD not in text
-
-
-def test_importing_without_the_sdk_names_the_extra() -> None:
-    code = (
-        "import sys; sys.modules['vapi'] = None\n"
-        "try:\n    import pulumi_exotel.platforms.vapi\n"
-        "except ImportError as exc:\n    print(exc)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert "pip install 'pulumi-exotel[vapi]'" in out
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,8 @@ import {module}
         ("pulumi_exotel.platforms.elevenlabs", "elevenlabs", "elevenlabs"),
         ("pulumi_exotel.twins.retell", "retell", "retell"),
         ("pulumi_exotel.twins.elevenlabs", "elevenlabs", "elevenlabs"),
+        ("pulumi_exotel.platforms.vapi", "vapi", "vapi"),
+        ("pulumi_exotel.twins.vapi", "vapi", "vapi"),
     ],
 )
 def test_missing_sdk_names_the_extra(module: str, sdk: str, extra: str) -> None:
