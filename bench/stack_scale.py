@@ -4,8 +4,9 @@ Single-stack mode (default) builds the issue-11 stack (1 trunk, 100 phone mappin
 credentials, 50 ACL IPs, 49 destinations: 300 objects) against `pulumi-exotel emulator
 --rate-limit 200` and runs, in order:
 
-1. a naive sequential httpx script that POSTs the same 300 objects (on a second account, so
-   its rate window is its own), sleeping `Retry-After` on a 429: the yardstick;
+1. a naive sequential httpx script (`bench/naive_create.py`, its own process) that POSTs the
+   same 300 objects (on a second account, so its rate window is its own), sleeping
+   `Retry-After` on a 429: the yardstick;
 2. `pulumi up`, then `pulumi destroy` started the moment `up` returns (a fresh process: only a
    budget remembered across processes keeps it free of 429s);
 3. `pulumi up` again, a no-change `pulumi preview --expect-no-changes`, `pulumi refresh`,
@@ -34,10 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import socket
-import string
 import subprocess
 import sys
 import tempfile
@@ -65,7 +64,6 @@ WINDOW = 60.0
 SHAPE = {"mappings": 100, "credentials": 100, "acls": 50, "destinations": 49}
 STACK_ACCOUNT = ("bench1", "bench_key", "bench_token")
 NAIVE_ACCOUNT = ("naive1", "naive_key", "naive_token")
-_PASSWORD_ALPHABET = string.ascii_letters + string.digits + "_"
 
 
 # --- what to create ----------------------------------------------------------------------------
@@ -223,40 +221,20 @@ def _header() -> None:
     )
 
 
-def naive_script(emu: Emulator, spec: Spec) -> None:
-    """What people do today: POST every object in order; on a 429 sleep and post again."""
-    sid, key, token = NAIVE_ACCOUNT
-    with httpx.Client(
-        base_url=f"{emu.url}/v2/accounts/{sid}/", auth=(key, token), timeout=30
-    ) as http:
-
-        def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-            while True:
-                answer = http.post(path, json=body)
-                if answer.status_code == 429:
-                    time.sleep(float(answer.headers.get("Retry-After", "1")))
-                    continue
-                data = answer.json()["response"]
-                # One object answers with a dict, a batch (destinations) with a list of items.
-                items = data if isinstance(data, list) else [data]
-                if answer.is_error or any(i.get("status") == "failure" for i in items):
-                    raise RuntimeError(f"naive POST {path} failed: {answer.text}")
-                return items[0]
-
-        domain = f"{sid}.pstn.exotel.com"
-        trunk = post(
-            "trunks", {"trunk_name": spec.trunk_name, "nso_code": "ANY-ANY", "domain_name": domain}
-        )
-        trunk_path = f"trunks/{trunk['data']['trunk_sid']}"
-        for number in spec.phone_numbers:
-            post(f"{trunk_path}/phone-numbers", {"phone_number": number, "mode": "pstn"})
-        for user_name in spec.user_names:
-            password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(32))
-            post(f"{trunk_path}/credentials", {"user_name": user_name, "password": password})
-        for ip in spec.ips:
-            post(f"{trunk_path}/whitelisted-ips", {"ip": ip, "mask": 32})
-        for destination in spec.destinations:
-            post(f"{trunk_path}/destination-uris", {"destinations": [{"destination": destination}]})
+def naive_script(emu: Emulator, spec: Spec, workdir: Path) -> None:
+    """``bench/naive_create.py`` as its own process, on the second account."""
+    spec_file = workdir / "naive-spec.json"
+    spec_file.write_text(json.dumps(spec.__dict__))
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).parent / "naive_create.py"),
+            emu.url,
+            *NAIVE_ACCOUNT,
+            str(spec_file),
+        ],
+        check=True,
+    )
 
 
 def stack(
@@ -338,7 +316,7 @@ def single_stack(args: argparse.Namespace, workdir: Path) -> bool:
     with emulator(workdir, args.rate_limit) as emu:
         ws = stack(workdir, emu, spec, "scale", store=None, cache=workdir / "cache")
         _header()
-        naive = measure(emu, "naive sequential script", lambda: naive_script(emu, spec))
+        naive = measure(emu, "naive sequential script", lambda: naive_script(emu, spec, workdir))
         up = measure(emu, "pulumi up", lambda: _up(ws))
         destroy = measure(emu, "pulumi destroy (right after up)", lambda: _destroy(ws))
         up_again = measure(emu, "pulumi up (again)", lambda: _up(ws))

@@ -134,6 +134,20 @@ def test_unreachable_redis_fails_fast_naming_the_setting_and_address(tmp_path: P
     assert limiter.in_flight == 0
 
 
+def test_the_redis_budget_survives_a_script_flush(tmp_path: Path) -> None:
+    """After a Redis restart (or SCRIPT FLUSH) the bucket's Lua script is gone; the next
+    request loads it again instead of failing every request with NOSCRIPT."""
+    from redis import Redis
+
+    with redis_server(tmp_path) as url:
+        bucket = open_store(url, "flush").rate_bucket(5, 60_000)
+        assert bucket.take() == 0
+        Redis.from_url(url).script_flush()
+
+        assert bucket.take() == 0
+        assert Redis.from_url(url).zcard("pulumi-exotel:rate:flush") == 2
+
+
 # --- the journal -----------------------------------------------------------------------------
 
 
