@@ -18,6 +18,7 @@ import click
 from pulumi_exotel.discover_cli import discover_command
 from pulumi_exotel.emulator.accounts import Account
 from pulumi_exotel.sip.cli import verify_command
+from pulumi_exotel.twins.cli import twin_command
 
 if TYPE_CHECKING:
     from pulumi_exotel.edge.subscribers import SubscriberStore
@@ -218,6 +219,7 @@ def _edge_failure(message: str, log_path: Path) -> str:
 
 main.add_command(verify_command, name="verify")
 main.add_command(discover_command, name="discover")
+main.add_command(twin_command, name="twin")
 
 
 if __name__ == "__main__":

@@ -122,7 +122,9 @@ def _shown_trunk(config: dict[str, Any]) -> dict[str, Any]:
 class ElevenLabsTwin(TwinServer):
     """The twin on a free loopback port; ``api_key`` is the key it accepts."""
 
-    def __init__(self, api_key: str = "elevenlabs-twin-key", *, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, api_key: str = "elevenlabs-twin-key", *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.api_key = api_key
         self.requests = RequestLog()
         self._numbers: dict[str, _Number] = {}
@@ -136,7 +138,9 @@ class ElevenLabsTwin(TwinServer):
             Route(base + "/{phone_number_id}", self._update, methods=["PATCH"]),
             Route(base + "/{phone_number_id}", self._delete, methods=["DELETE"]),
         ]
-        super().__init__(counted_app(routes, self.requests), name="elevenlabs", host=host)
+        super().__init__(
+            counted_app(routes, self.requests), name="elevenlabs", host=host, port=port
+        )
 
     # --- for tests ------------------------------------------------------------------------
 

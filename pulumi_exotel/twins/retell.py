@@ -86,7 +86,9 @@ class _Number:
 class RetellTwin(TwinServer):
     """The twin on a free loopback port; ``api_key`` is the key it accepts."""
 
-    def __init__(self, api_key: str = "retell-twin-key", *, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, api_key: str = "retell-twin-key", *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.api_key = api_key
         self.requests = RequestLog()
         self._numbers: dict[str, _Number] = {}
@@ -98,7 +100,7 @@ class RetellTwin(TwinServer):
             Route("/v2/list-phone-numbers", self._list, methods=["GET"]),
             Route("/delete-phone-number/{phone_number}", self._delete, methods=["DELETE"]),
         ]
-        super().__init__(counted_app(routes, self.requests), name="retell", host=host)
+        super().__init__(counted_app(routes, self.requests), name="retell", host=host, port=port)
 
     # --- for tests ------------------------------------------------------------------------
 
