@@ -29,6 +29,7 @@ import asyncio
 import ipaddress
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pulumi
@@ -413,7 +414,8 @@ class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrun
 
     Its fields are what ``voice_ai.livekit.outbound_trunk`` renders from the Exotel resources:
     ``address`` is the trunk's edge for ``transport`` (or ``edge=``), ``auth_username`` /
-    ``auth_password`` the credential's, ``numbers`` the DIDs. Every field changes in place.
+    ``auth_password`` the credential's (``credential=cred``, or ``auth_username=cred.user_name,
+    auth_password=cred.password``), ``numbers`` the DIDs. Every field changes in place.
     """
 
     sip_trunk_id: pulumi.Output[str]
@@ -441,8 +443,10 @@ class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrun
         *,
         name: pulumi.Input[str],
         trunk: TrunkLike,
-        credential: CredentialLike,
         numbers: Sequence[Number],
+        credential: CredentialLike | None = None,
+        auth_username: pulumi.Input[str] | None = None,
+        auth_password: pulumi.Input[str] | None = None,
         transport: Transport = "tls",
         edge: str | None = None,
         metadata: pulumi.Input[str] | None = None,
@@ -452,7 +456,7 @@ class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrun
     ) -> None:
         body = outbound_trunk(
             trunk,
-            credential,
+            _credential(credential, auth_username, auth_password),
             numbers,
             name=name,
             transport=transport,
@@ -471,6 +475,38 @@ class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrun
             opts,
             secret_outputs=("auth_password",),
         )
+
+
+@dataclass(frozen=True)
+class _GivenCredential:
+    """``auth_username`` / ``auth_password`` given one by one, shaped as a credential."""
+
+    user_name: pulumi.Output[str]
+    password: pulumi.Output[str]
+
+
+def _credential(
+    credential: CredentialLike | None,
+    auth_username: pulumi.Input[str] | None,
+    auth_password: pulumi.Input[str] | None,
+) -> CredentialLike:
+    """The credential to render: ``credential=``, or ``auth_username=`` + ``auth_password=``."""
+    given = (auth_username, auth_password)
+    if credential is not None:
+        if given != (None, None):
+            raise TypeError(
+                "SipOutboundTrunk: give credential= or auth_username= and auth_password=, not both"
+            )
+        return credential
+    if None in given:
+        raise TypeError(
+            "SipOutboundTrunk: give credential= (a DigestCredential), or both auth_username= "
+            "and auth_password="
+        )
+    return _GivenCredential(
+        pulumi.Output.from_input(auth_username).apply(str),
+        pulumi.Output.from_input(auth_password).apply(str),
+    )
 
 
 def _body_field(body: pulumi.Output[dict[str, Any]], name: str, *, secret: bool) -> Any:

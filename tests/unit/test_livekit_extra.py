@@ -1,4 +1,4 @@
-"""Importing the LiveKit resources without their SDK says which extra to install."""
+"""LiveKit resources without a server: the extra named on a failed import, argument rules."""
 
 from __future__ import annotations
 
@@ -32,3 +32,25 @@ def test_import_without_the_sdk_names_the_extra() -> None:
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError:"), proc.stderr
     assert "pip install 'pulumi-exotel[livekit]'" in last
+
+
+def test_outbound_trunk_takes_a_credential_or_its_two_fields_not_both() -> None:
+    from pulumi_exotel.platforms.livekit import SipOutboundTrunk
+
+    with pytest.raises(TypeError, match="not both"):
+        SipOutboundTrunk(
+            "t",
+            name="n",
+            trunk=object(),
+            numbers=["+918047091234"],
+            credential=object(),
+            auth_username="u",
+        )
+    with pytest.raises(TypeError, match="both auth_username= and auth_password="):
+        SipOutboundTrunk(
+            "t",
+            name="n",
+            trunk=object(),
+            numbers=["+918047091234"],
+            auth_username="u",
+        )

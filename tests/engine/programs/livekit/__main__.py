@@ -33,8 +33,10 @@ outbound = SipOutboundTrunk(
     "livekit-out",
     name=t.get("lkName") or "exotel-out",
     trunk=trunk,
-    credential=cred,
     numbers=dids,
+    # The credential's outputs one by one (examples/livekit-end-to-end passes credential=cred).
+    auth_username=cred.user_name,
+    auth_password=cred.password,
     transport=t.get("transport") or "tls",
     adopt=t.get_bool("adopt") or False,
 )
