@@ -140,6 +140,16 @@ class _NumberProvider(PlatformProvider["ElevenLabs"]):
     def _get(self, client: ElevenLabs, id_: str) -> Any:
         return client.conversational_ai.phone_numbers.get(id_)
 
+    def _create_once(self, client: ElevenLabs, props: Props, request: Any) -> Any:
+        """The create call without SDK retries (a retry after a lost answer would make a second
+        number or meet a 409); ``_post_or_find`` keeps a number whose answer was lost."""
+        numbers = client.conversational_ai.phone_numbers
+        return self._post_or_find(
+            client,
+            props,
+            lambda: numbers.create(request=request, request_options={"max_retries": 0}),
+        )
+
     def _after_post(self, client: ElevenLabs, made: Any, props: Props) -> Any:
         # The create call answers only the id; the outputs come from the number itself.
         return self._get(client, made.phone_number_id)
@@ -241,7 +251,7 @@ class PhoneNumberProvider(_NumberProvider):
         if inbound is not None:
             body["inbound_trunk_config"] = inbound
         request = _bodies.PhoneNumbersCreateRequestBody_SipTrunk(**body)
-        return client.conversational_ai.phone_numbers.create(request=request)
+        return self._create_once(client, props, request)
 
     def _changes(self, olds: Props | None, news: Props) -> dict[str, Any]:
         """The update call's arguments: the outbound config always (it carries the password,
@@ -321,7 +331,7 @@ class ExotelPhoneNumberProvider(_NumberProvider):
         request = _bodies.PhoneNumbersCreateRequestBody_Exotel(
             **{k: v for k, v in body.items() if v is not None}
         )
-        return client.conversational_ai.phone_numbers.create(request=request)
+        return self._create_once(client, props, request)
 
     def _take_over(self, client: ElevenLabs, found: Any, props: Props) -> Any:
         # Only label and agent can change in place; the Exotel account fields are trusted as

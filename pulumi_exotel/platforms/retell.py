@@ -169,7 +169,10 @@ class PhoneNumberProvider(PlatformProvider["Retell"]):
 
     def _post(self, client: Retell, props: Props) -> Any:
         body = IMPORT.body(**self._values(props))
-        return client.phone_number.import_(**body)
+        # No SDK retry of the import: a retry after a lost answer would meet the number it made
+        # (409). _post_or_find looks it up instead and keeps it.
+        once = client.with_options(max_retries=0)
+        return self._post_or_find(client, props, lambda: once.phone_number.import_(**body))
 
     def _take_over(self, client: Retell, found: Any, props: Props) -> Any:
         return client.phone_number.update(props["phone_number"], **self._update_body(None, props))

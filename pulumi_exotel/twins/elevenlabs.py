@@ -13,8 +13,10 @@ header (401 otherwise).
 Where ElevenLabs' behaviour is not published, the twin picks the strict choice and says so: a
 second number with the same E.164 is a 409; an update's ``outbound_trunk_config`` replaces the
 stored one, keeping the password when ``credentials.password`` is left out (the SDK documents
-"if not specified, then remain unchanged"). Like ElevenLabs, it never returns passwords or
-tokens; tests read them with :meth:`ElevenLabsTwin.credential` / :meth:`exotel_token`.
+"if not specified, then remain unchanged"). ``fail_after_write(route)`` applies the next
+write to ``route`` and answers 502, as when a gateway loses the answer. Like ElevenLabs, it
+never returns passwords or tokens; tests read them with :meth:`ElevenLabsTwin.credential` and
+:meth:`ElevenLabsTwin.stored`.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ class ElevenLabsTwin(TwinServer):
         self.requests = RequestLog()
         self._numbers: dict[str, _Number] = {}
         self._lock = threading.Lock()
+        self._faults: dict[str, int] = {}
         self._ids = itertools.count(1)
         base = "/v1/convai/phone-numbers"
         routes = [
@@ -172,9 +175,23 @@ class ElevenLabsTwin(TwinServer):
         with self._lock:
             del self._numbers[phone_number_id]
 
+    def fail_after_write(self, route: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``route`` (``"POST /v1/convai/phone-numbers"``) are
+        applied and then answered 502, as when a gateway loses the answer of a write."""
+        with self._lock:
+            self._faults[route] = times
+
+    def _take_fault(self, route: str) -> bool:
+        with self._lock:
+            left = self._faults.get(route, 0)
+            if left:
+                self._faults[route] = left - 1
+            return bool(left)
+
     def reset(self) -> None:
         with self._lock:
             self._numbers.clear()
+            self._faults.clear()
         self.requests.reset()
 
     # --- endpoints --------------------------------------------------------------------------
@@ -213,6 +230,8 @@ class ElevenLabsTwin(TwinServer):
             else:
                 number.native = {k: v for k, v in body.items() if k not in ("provider",)}
             self._numbers[number.phone_number_id] = number
+        if self._take_fault("POST /v1/convai/phone-numbers"):
+            return _error(502, "bad_gateway", "Bad gateway")
         return JSONResponse({"phone_number_id": number.phone_number_id})
 
     async def _list(self, request: Request) -> Response:

@@ -10,8 +10,9 @@ a 422); answers are ``PhoneNumberResponse`` / ``PhoneNumberListResponse``. Auth 
 
 Where Retell's behaviour is not published, the twin picks the strict choice and says so: an
 import of a number that exists is a 409, and a transport must be ``TLS``, ``TCP`` or ``UDP``
-(the SDK's documented values). Like Retell, it never returns the SIP password; tests read what
-it holds with :meth:`RetellTwin.credential`.
+(the SDK's documented values). ``fail_after_write(route)`` applies the next write to ``route``
+and answers 502, as when a gateway loses the answer. Like Retell, it never returns the SIP
+password; tests read what it holds with :meth:`RetellTwin.credential`.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class RetellTwin(TwinServer):
         self.requests = RequestLog()
         self._numbers: dict[str, _Number] = {}
         self._lock = threading.Lock()
+        self._faults: dict[str, int] = {}
         routes = [
             Route("/import-phone-number", self._import, methods=["POST"]),
             Route("/get-phone-number/{phone_number}", self._get, methods=["GET"]),
@@ -110,10 +112,24 @@ class RetellTwin(TwinServer):
             number = self._numbers[phone_number]
             return number.auth_username, number.auth_password
 
+    def fail_after_write(self, route: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``route`` (``"POST /import-phone-number"``) are
+        applied and then answered 502, as when a gateway loses the answer of a write."""
+        with self._lock:
+            self._faults[route] = times
+
+    def _take_fault(self, route: str) -> bool:
+        with self._lock:
+            left = self._faults.get(route, 0)
+            if left:
+                self._faults[route] = left - 1
+            return bool(left)
+
     def reset(self) -> None:
         """Forget every number and the request counts."""
         with self._lock:
             self._numbers.clear()
+            self._faults.clear()
         self.requests.reset()
 
     def numbers(self) -> list[str]:
@@ -148,7 +164,10 @@ class RetellTwin(TwinServer):
             _apply(number, body, user_key="sip_trunk_auth_username")
             number.auth_password = body.get("sip_trunk_auth_password")
             self._numbers[number.phone_number] = number
-            return JSONResponse(number.response(), status_code=201)
+            answer = number.response()
+        if self._take_fault("POST /import-phone-number"):
+            return _error(502, "Bad gateway")
+        return JSONResponse(answer, status_code=201)
 
     async def _get(self, request: Request) -> Response:
         refused = self._refused(request)

@@ -124,3 +124,16 @@ def test_errors_name_field_and_hide_secrets(twin: ElevenLabsTwin) -> None:
         PhoneNumberProvider().create(dict(SIP))
     text = str(caught.value)
     assert "elevenlabs:apiKey" in text and "wrong-canary" not in text and "pw_canary_1" not in text
+
+
+@pytest.mark.parametrize("provider_class", [PhoneNumberProvider, ExotelPhoneNumberProvider])
+def test_create_whose_answer_is_lost_keeps_the_number_it_made(
+    twin: ElevenLabsTwin, provider_class: type[PhoneNumberProvider]
+) -> None:
+    twin.fail_after_write("POST /v1/convai/phone-numbers")
+    props = SIP if provider_class is PhoneNumberProvider else NATIVE
+    provider = provider_class()
+    made = provider.create(provider.check({}, dict(props)).inputs)
+    assert twin.ids() == [made.id]  # one number, in state, not orphaned or doubled
+    assert twin.requests.snapshot()["by_route"]["POST /v1/convai/phone-numbers"] == 1
+    assert not provider.diff(made.id, made.outs, provider.check({}, dict(props)).inputs).changes

@@ -110,3 +110,13 @@ def test_check_rules_are_local(twin: RetellTwin) -> None:
     assert any(
         "retell:apiKey" in f.reason and "RETELL_API_KEY" in f.reason for f in missing.failures
     )
+
+
+def test_create_whose_answer_is_lost_keeps_the_number_it_made(twin: RetellTwin) -> None:
+    twin.fail_after_write("POST /import-phone-number")
+    made = PhoneNumberProvider().create(dict(PROPS))
+    assert made.id == NUMBER and twin.numbers() == [NUMBER]
+    assert twin.credential(NUMBER) == ("agent_1", "pw_canary_1")
+    # One import (not retried into a 409), then the lookup that found it.
+    routes = twin.requests.snapshot()["by_route"]
+    assert routes["POST /import-phone-number"] == 1
