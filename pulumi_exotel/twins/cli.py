@@ -19,6 +19,7 @@ __all__ = ["twin_command"]
 TWINS = {
     "elevenlabs": ("pulumi_exotel.twins.elevenlabs", "ElevenLabsTwin", "elevenlabs:baseUrl"),
     "retell": ("pulumi_exotel.twins.retell", "RetellTwin", "retell:baseUrl"),
+    "vapi": ("pulumi_exotel.twins.vapi", "VapiTwinServer", "vapi:baseUrl"),
 }
 
 

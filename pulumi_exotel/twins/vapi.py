@@ -426,7 +426,7 @@ def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) ->
 class VapiTwinServer(TwinServer):
     """The Vapi twin on a loopback port: ``base_url`` is what ``Vapi(base_url=...)`` takes."""
 
-    def __init__(self, *, token: str = DEFAULT_TOKEN, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, token: str = DEFAULT_TOKEN, *, host: str = "127.0.0.1", port: int = 0):
         self.twin = VapiTwin()
         self.log = RequestLog()
         self.token = token

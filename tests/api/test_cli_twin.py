@@ -44,3 +44,32 @@ def test_unknown_platform_is_refused_with_the_choices() -> None:
     )
     assert proc.returncode == 2
     assert "'elevenlabs'" in proc.stderr and "'retell'" in proc.stderr
+
+
+def test_vapi_twin_command_serves_the_sdk_and_stops_on_sigterm() -> None:
+    vapi = pytest.importorskip("vapi")
+    from vapi.types.create_byo_phone_number_dto import CreateByoPhoneNumberDto
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_exotel.cli", "twin", "vapi", "--api-key", "cli-key"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("vapi twin on http://127.0.0.1:"), first
+        base_url = first.split(" on ", 1)[1].strip()
+        assert "pulumi config set vapi:baseUrl" in proc.stdout.readline()
+        client = vapi.Vapi(token="cli-key", base_url=base_url)
+        assert client.phone_numbers.list() == []
+        with pytest.raises(vapi.core.api_error.ApiError) as err:  # no such credential
+            client.phone_numbers.create(
+                request=CreateByoPhoneNumberDto(number="+918047091234", credential_id="none")
+            )
+        assert err.value.status_code == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=20)
+    assert code == 0, proc.stderr.read() if proc.stderr else ""
