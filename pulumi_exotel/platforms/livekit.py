@@ -144,6 +144,13 @@ class LiveKitSip:
         )
         return result
 
+    def replace_outbound_trunk(
+        self, trunk_id: str, trunk: sip.SIPOutboundTrunkInfo
+    ) -> sip.SIPOutboundTrunkInfo:
+        """LiveKit's full update: the trunk keeps its id and takes every field of ``trunk``."""
+        result: sip.SIPOutboundTrunkInfo = self._call("update_outbound_trunk", trunk_id, trunk)
+        return result
+
     def update_inbound_trunk(self, trunk_id: str, **fields: Any) -> sip.SIPInboundTrunkInfo:
         """LiveKit's partial update: only the given fields change."""
         result: sip.SIPInboundTrunkInfo = self._call(
@@ -397,6 +404,23 @@ class SipOutboundTrunkProvider(_LiveKitProvider):
                 changes[name] = sip.SIPTransport.Value(str(value))
             else:
                 changes[name] = _or_empty(value)  # "" clears a text field
+        if "destination_country" in changes:
+            # The SDK's partial update has no destination_country: replace the trunk as LiveKit
+            # has it now with the new fields (same id; fields this resource does not manage stay).
+            current = self._get(client, id_)
+            if current is None:
+                raise PlatformProviderError(
+                    f"{self.kind} {id_} no longer exists in LiveKit: run `pulumi refresh`, then "
+                    "`pulumi up` creates it again"
+                )
+            fields = {k: news.get(k) for k in _OUTBOUND_OUTPUTS}
+            current.ClearField("numbers")
+            current.MergeFrom(
+                sip.SIPOutboundTrunkInfo(**{k: v for k, v in fields.items() if v is not None})
+            )
+            current.destination_country = fields["destination_country"] or ""
+            current.metadata = fields["metadata"] or ""
+            return client.replace_outbound_trunk(id_, current)
         return client.update_outbound_trunk(id_, **changes)
 
     def _remove(self, client: LiveKitSip, id_: str) -> None:

@@ -111,6 +111,25 @@ def test_outbound_trunk_lifecycle_updates_in_place(configured: LiveKit) -> None:
     provider.delete(created.id, updated.outs)  # deleting a gone trunk succeeds
 
 
+def test_outbound_destination_country_changes_in_place_keeping_other_fields(
+    configured: LiveKit,
+) -> None:
+    provider = SipOutboundTrunkProvider()
+    created = provider.create(checked(provider, outbound_props(destination_country="IN")))
+    news = checked(provider, outbound_props(destination_country="SG", metadata="m2"))
+    assert provider.diff(created.id, created.outs, news).replaces == []
+    updated = provider.update(created.id, created.outs, news)
+    (trunk,) = configured.api().outbound_trunks()
+    assert trunk.sip_trunk_id == created.id
+    assert (trunk.destination_country, trunk.metadata) == ("SG", "m2")
+    assert (trunk.address, list(trunk.numbers), trunk.auth_password) == (
+        "in.voip.exotel.com:443",
+        ["+918069001234"],
+        PASSWORD,
+    )
+    assert provider.diff(created.id, updated.outs, news).changes is False
+
+
 def test_outbound_trunk_name_taken_needs_adopt(configured: LiveKit) -> None:
     provider = SipOutboundTrunkProvider()
     api = configured.api()
