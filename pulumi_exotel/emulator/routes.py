@@ -65,6 +65,11 @@ class Call:
     def child_id(self) -> str:
         return self.params["id"]
 
+    @property
+    def path_ids(self) -> tuple[str, ...]:
+        """The ids in the path, outermost first: account, then trunk, then child if present."""
+        return tuple(self.params.values())
+
     def query(self, name: str) -> str | None:
         return self.request.query_params.get(name)
 
@@ -201,18 +206,6 @@ PAGING = (
 # -- handlers ------------------------------------------------------------------------------
 
 
-async def create_trunk(call: Call) -> Response:
-    body = await call.body(CREATE_TRUNK)
-    return call.single(
-        call.backend.create_trunk(
-            call.account_sid,
-            trunk_name=body.get("trunk_name"),
-            nso_code=body.get("nso_code"),
-            domain_name=body.get("domain_name"),
-        )
-    )
-
-
 async def list_trunks(call: Call) -> Response:
     offset, page_size = call.paging()
     trunk_sid = call.query("trunk_sid")
@@ -227,47 +220,9 @@ async def get_trunk(call: Call) -> Response:
     return call.single(call.backend.get_trunk(call.account_sid, call.trunk_sid))
 
 
-async def update_trunk(call: Call) -> Response:
-    body = await call.body(UPDATE_TRUNK)
-    return call.single(
-        call.backend.update_trunk(
-            call.account_sid,
-            call.trunk_sid,
-            trunk_name=body.get("trunk_name"),
-            auth_type=body.get("auth_type"),
-            nso_code=body.get("nso_code"),
-        )
-    )
-
-
 async def delete_trunk(call: Call) -> Response:
     trunk_sid = call.required_query("trunk_sid", "TrunkSid is mandatory")
     return call.single(call.backend.delete_trunk(call.account_sid, trunk_sid))
-
-
-async def create_phone_mapping(call: Call) -> Response:
-    body = await call.body(CREATE_MAPPING)
-    return call.single(
-        call.backend.create_phone_mapping(
-            call.account_sid,
-            call.trunk_sid,
-            phone_number=body.get("phone_number"),
-            mode=body.get("mode"),
-        )
-    )
-
-
-async def update_phone_mapping(call: Call) -> Response:
-    body = await call.body(UPDATE_MAPPING)
-    return call.single(
-        call.backend.update_phone_mapping(
-            call.account_sid,
-            call.trunk_sid,
-            call.child_id,
-            phone_number=body.get("phone_number"),
-            mode=body.get("mode"),
-        )
-    )
 
 
 async def list_trunk_maps(call: Call) -> Response:
@@ -287,28 +242,6 @@ async def list_trunk_maps(call: Call) -> Response:
     return call.listing(page, offset, page_size, filters=filters)
 
 
-async def create_whitelisted_ip(call: Call) -> Response:
-    body = await call.body(CREATE_ACL)
-    return call.single(
-        call.backend.create_whitelisted_ip(
-            call.account_sid, call.trunk_sid, ip=body.get("ip"), mask=body.get("mask")
-        )
-    )
-
-
-async def update_whitelisted_ip(call: Call) -> Response:
-    body = await call.body(UPDATE_ACL)
-    return call.single(
-        call.backend.update_whitelisted_ip(
-            call.account_sid,
-            call.trunk_sid,
-            call.child_id,
-            ip=body.get("ip"),
-            mask=body.get("mask"),
-        )
-    )
-
-
 async def create_destination_uris(call: Call) -> Response:
     body = await call.body(CREATE_DESTINATIONS)
     items: list[dict[str, Any]] = body.get("destinations") or []
@@ -318,32 +251,6 @@ async def create_destination_uris(call: Call) -> Response:
         call.account_sid, call.trunk_sid, [item.get("destination") for item in items]
     )
     return call.batch(results)
-
-
-async def update_destination_uri(call: Call) -> Response:
-    body = await call.body(UPDATE_DESTINATION)
-    return call.single(
-        call.backend.update_destination_uri(
-            call.account_sid,
-            call.trunk_sid,
-            call.child_id,
-            priority=body.get("priority"),
-            weight=body.get("weight"),
-        )
-    )
-
-
-async def create_digest_credential(call: Call) -> Response:
-    body = await call.body(CREATE_CREDENTIAL)
-    return call.single(
-        call.backend.create_digest_credential(
-            call.account_sid,
-            call.trunk_sid,
-            user_name=body.get("user_name"),
-            password=body.get("password"),
-            friendly_name=body.get("friendly_name"),
-        )
-    )
 
 
 async def list_digest_credentials(call: Call) -> Response:
@@ -360,20 +267,6 @@ async def list_digest_credentials(call: Call) -> Response:
     return call.listing(page, offset, page_size, filters=filters, credentials_style=True)
 
 
-async def update_digest_credential(call: Call) -> Response:
-    body = await call.body(UPDATE_CREDENTIAL)
-    return call.single(
-        call.backend.update_digest_credential(
-            call.account_sid,
-            call.trunk_sid,
-            call.child_id,
-            user_name=body.get("user_name"),
-            password=body.get("password"),
-            friendly_name=body.get("friendly_name"),
-        )
-    )
-
-
 async def set_trunk_settings(call: Call) -> Response:
     body = await call.body(CREATE_SETTINGS)
     items: list[dict[str, Any]] = body.get("settings") or []
@@ -383,6 +276,19 @@ async def set_trunk_settings(call: Call) -> Response:
         call.account_sid, call.trunk_sid, [(item.get("name"), item.get("value")) for item in items]
     )
     return call.batch(results)
+
+
+def _writer(write: Callable[..., JsonObject], struct: GoStruct) -> Handler:
+    """POST or PUT of one object: ``write(backend, *path ids, **fields)``, where ``write`` is the
+    unbound ``Backend`` method and the fields are those of ``struct`` (None when absent)."""
+
+    async def handler(call: Call) -> Response:
+        body = await call.body(struct)
+        fields = {field.name: body.get(field.name) for field in struct.fields}
+        return call.single(write(call.backend, *call.path_ids, **fields))
+
+    handler.__name__ = write.__name__
+    return handler
 
 
 def _children_lister(list_page: Callable[..., Page]) -> Handler:
@@ -413,6 +319,16 @@ def _child_deleter(
     return handler
 
 
+# Each writer reads exactly the fields of its request struct above.
+create_trunk = _writer(Backend.create_trunk, CREATE_TRUNK)
+update_trunk = _writer(Backend.update_trunk, UPDATE_TRUNK)
+create_phone_mapping = _writer(Backend.create_phone_mapping, CREATE_MAPPING)
+update_phone_mapping = _writer(Backend.update_phone_mapping, UPDATE_MAPPING)
+create_whitelisted_ip = _writer(Backend.create_whitelisted_ip, CREATE_ACL)
+update_whitelisted_ip = _writer(Backend.update_whitelisted_ip, UPDATE_ACL)
+update_destination_uri = _writer(Backend.update_destination_uri, UPDATE_DESTINATION)
+create_digest_credential = _writer(Backend.create_digest_credential, CREATE_CREDENTIAL)
+update_digest_credential = _writer(Backend.update_digest_credential, UPDATE_CREDENTIAL)
 list_phone_mappings = _children_lister(Backend.list_phone_mappings)
 delete_phone_mapping = _child_deleter(Backend.delete_phone_mapping)
 list_whitelisted_ips = _children_lister(Backend.list_whitelisted_ips)

@@ -76,11 +76,6 @@ def decode_body(raw: bytes, struct: GoStruct) -> dict[str, Any]:
     text = raw.decode("utf-8", errors="replace")
     try:
         document = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
-    except _TooManyDigits as exc:
-        raise parse_failure(
-            f"json: cannot unmarshal number {exc} into a Go value: more than "
-            f"{MAX_NUMBER_DIGITS} digits"
-        ) from None
     except json.JSONDecodeError as exc:
         if not text.strip() or exc.pos >= len(text.rstrip()):
             raise parse_failure("unexpected EOF") from None
@@ -102,15 +97,27 @@ class _BadConstant(ValueError):
     pass
 
 
-class _TooManyDigits(ValueError):
-    """An integer literal longer than any Go integer: refused before Python converts it."""
+class _HugeInt:
+    """An integer literal longer than any Go integer, kept unconverted.
+
+    Python refuses to convert over 4,300 digits with a ValueError that would become a 500. Like
+    Go, a field the struct does not have is skipped whatever it holds; a field it has refuses
+    the number with a 400 (1007).
+    """
+
+    def __init__(self, literal: str) -> None:
+        self.excerpt = f"{literal[:12]}..."
+
+    def refused(self) -> ExotelFault:
+        return parse_failure(
+            f"json: cannot unmarshal number {self.excerpt} into a Go value: more than "
+            f"{MAX_NUMBER_DIGITS} digits"
+        )
 
 
-def _parse_int(literal: str) -> int:
-    # Python refuses to convert over 4,300 digits with a ValueError that would become a 500;
-    # no Go integer type has more than 20 digits, so anything this long is a 400 (1007).
+def _parse_int(literal: str) -> int | _HugeInt:
     if len(literal.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise _TooManyDigits(f"{literal[:12]}...")
+        return _HugeInt(literal)
     return int(literal)
 
 
@@ -149,6 +156,8 @@ def _decode_struct(document: dict[str, Any], struct: GoStruct, path: str) -> dic
 
 
 def _decode_field(value: Any, field: GoField, path: str) -> Any:
+    if isinstance(value, _HugeInt):
+        raise value.refused()
     if field.kind == "string":
         if isinstance(value, str):
             return value
@@ -160,6 +169,8 @@ def _decode_field(value: Any, field: GoField, path: str) -> Any:
             raise _type_error(_json_type(value), path, go_type)
         items: list[dict[str, Any]] = []
         for element in value:
+            if isinstance(element, _HugeInt):
+                raise element.refused()
             if element is None:
                 items.append({})
             elif isinstance(element, dict):

@@ -31,6 +31,22 @@ def test_a_5000_digit_integer_is_a_400_not_a_500(
     assert listed(emulator_api.get(f"/trunks/{trunk_sid}/whitelisted-ips")) == []
 
 
+def test_a_huge_number_in_a_field_exotel_does_not_read_is_ignored(
+    emulator_api: httpx.Client, trunk_sid: str
+) -> None:
+    # Go's decoder skips unknown fields whatever they hold; only a field it reads refuses it.
+    body = '{"ip": "44.248.146.11", "mask": 32, "note": [' + "9" * 30 + "]}"
+    response = emulator_api.post(
+        f"/trunks/{trunk_sid}/whitelisted-ips",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert [
+        acl["ip"] for acl in listed(emulator_api.get(f"/trunks/{trunk_sid}/whitelisted-ips"))
+    ] == ["44.248.146.11"]
+
+
 @pytest.mark.parametrize("chunked", [False, True])
 def test_a_body_over_the_limit_is_a_413(
     emulator_api: httpx.Client, trunk_sid: str, chunked: bool
