@@ -4,20 +4,14 @@ Exotel's request limit is per account, and many processes spend it: consecutive 
 parallel stacks, parallel CI jobs, several machines. So the budget lives outside the process, in
 the store named by ``exotel:rateLimitStore`` / ``EXOTEL_RATE_LIMIT_STORE``:
 
-=================================  ==========================================================
-value                              where the budget and the journal live
-=================================  ==========================================================
-``sqlite`` (default)               ``${XDG_CACHE_HOME:-~/.cache}/pulumi-exotel/rate-budget.sqlite``:
-                                   shared by every process on this machine
-``sqlite:///abs/path/file.sqlite`` that SQLite file instead
-``redis://[:password@]host[:port][/db]`` (or ``rediss://``)
-                                   that Redis: shared by every machine that uses it
-``memory``                         this process only (the budget starts full in every command)
-=================================  ==========================================================
+- ``sqlite`` (default): ``${XDG_CACHE_HOME:-~/.cache}/pulumi-exotel/rate-budget.sqlite``,
+  shared by every process on this machine; ``sqlite:///abs/path/file.sqlite`` for another file;
+- ``redis://[:password@]host[:port][/db]`` (or ``rediss://``): shared by every machine using it;
+- ``memory``: this process only (the budget starts full in every command).
 
 API (all thread-safe; one ``Store`` per setting and account per process)::
 
-    store = open_store(settings.rate_limit_store, settings.api_root)
+    store = open_store(settings.store_location, settings.api_root)
     bucket = store.rate_bucket(limit=200, window_ms=61_000)  # used by ``limits.RequestLimiter``
     wait_ms = bucket.take()            # 0: one request admitted; else try again after wait_ms
 

@@ -134,6 +134,19 @@ def test_unreachable_redis_fails_fast_naming_the_setting_and_address(tmp_path: P
     assert limiter.in_flight == 0
 
 
+def test_an_unusable_sqlite_file_fails_naming_the_setting_and_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    limiter = RequestLimiter(200, 4, store=f"sqlite:///{blocker}/budget.sqlite", account="unusable")
+
+    with pytest.raises(StoreUnavailable) as caught, limiter.slot():
+        pass
+
+    message = str(caught.value)
+    assert "exotel:rateLimitStore" in message and "EXOTEL_RATE_LIMIT_STORE" in message
+    assert str(blocker / "budget.sqlite") in message
+
+
 def test_the_redis_budget_survives_a_script_flush(tmp_path: Path) -> None:
     """After a Redis restart (or SCRIPT FLUSH) the bucket's Lua script is gone; the next
     request loads it again instead of failing every request with NOSCRIPT."""
