@@ -71,6 +71,7 @@ __all__ = [
     "current_settings",
     "get_client",
     "is_unknown",
+    "object_id_output",
 ]
 
 #: Reads in one provider process share a trunk's child listing when it is at most this many
@@ -166,6 +167,10 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     fields: ClassVar[dict[str, InputSpec]] = {}
     #: inputs that only shape how the resource is created; never part of a diff
     create_only: ClassVar[tuple[str, ...]] = ("adopt",)
+    #: outputs an in-place update cannot change, declared as ``stables`` in every diff. The
+    #: engine (3.274) and the SDK's dynamic-provider host (3.272) ignore them today; what keeps
+    #: them known in a preview is described in ``docs/internals.md`` ("Preview of an update").
+    stable_outputs: ClassVar[tuple[str, ...]] = ("date_created",)
 
     # --- configure ------------------------------------------------------------------------
 
@@ -241,7 +246,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
                 replaces=replaces,
                 delete_before_replace=self._delete_before_replace(olds, news),
             )
-        return DiffResult(changes=bool(updates), replaces=[])
+        return DiffResult(changes=bool(updates), replaces=[], stables=list(self.stable_outputs))
 
     def _diff_more(self, olds: Props, news: Props) -> tuple[list[str], list[str]]:
         """Field changes the table cannot express: ``(updates, replaces)``."""
@@ -519,6 +524,15 @@ def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
 def child_id(trunk_sid: str, object_id: str) -> str:
     """A child resource's Pulumi id: ``trunk_sid/child_id``."""
     return f"{trunk_sid}/{object_id}"
+
+
+def object_id_output(resource_id: pulumi.Output[str]) -> pulumi.Output[str]:
+    """A child resource's Exotel id (``mapping_id``...) from its Pulumi id ``trunk_sid/child_id``.
+
+    Taken from the id rather than from the provider's outputs because the engine keeps the id
+    known in a preview of an in-place update, and a dynamic provider's other outputs are not.
+    """
+    return resource_id.apply(lambda value: value.split("/", 1)[-1])
 
 
 class ExotelResource(Resource):

@@ -31,6 +31,7 @@ from pulumi_exotel.resources.base import (
     TrunkChildProvider,
     by_id,
     is_unknown,
+    object_id_output,
 )
 from pulumi_exotel.resources.validation import (
     TRUNK_SID_RE,
@@ -61,6 +62,7 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     kind = "destination uri"
     resource_class = "DestinationUri"
     id_field = "destination_id"
+    stable_outputs = ("trunk_sid", "destination", "destination_id", "type", "date_created")
     create_only = ("adopt", "whitelisted_ip")
     looks_before_posting = True  # Exotel appends a repeated destination instead of refusing it
     fields = {
@@ -219,3 +221,4 @@ class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(DestinationUriProvider(), resource_name, props, opts)
+        self.destination_id = object_id_output(self.id)  # known in a preview of an update

@@ -39,6 +39,7 @@ from pulumi_exotel.resources.base import (
     bool_failures,
     by_id,
     is_unknown,
+    object_id_output,
 )
 from pulumi_exotel.resources.trunk import trunk_sip_realm
 from pulumi_exotel.resources.validation import (
@@ -94,6 +95,15 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     kind = "digest credential"
     resource_class = "DigestCredential"
     id_field = "credential_id"
+    stable_outputs = (
+        "trunk_sid",
+        "user_name",
+        "user_name_prefix",
+        "keepers",
+        "sip_realm",
+        "credential_id",
+        "date_created",
+    )
     create_only = ("adopt", "verify_at_edge", "password_on_adopt")
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
@@ -378,3 +388,4 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
         )
         super().__init__(DigestCredentialProvider(), resource_name, props, opts)
         self.password = pulumi.Output.secret(self.password)
+        self.credential_id = object_id_output(self.id)  # known in a preview of an update

@@ -20,6 +20,7 @@ from pulumi_exotel.resources.base import (
     Props,
     TrunkChildProvider,
     by_id,
+    object_id_output,
 )
 from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
 
@@ -40,6 +41,7 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     kind = "phone mapping"
     resource_class = "PhoneMapping"
     id_field = "mapping_id"
+    stable_outputs = ("trunk_sid", "phone_number", "mapping_id", "date_created")
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "phone_number": InputSpec(validate_e164, "replace", required=True),
@@ -145,3 +147,4 @@ class PhoneMapping(ExotelResource, module="exotel", name="PhoneMapping"):
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(PhoneMappingProvider(), resource_name, props, opts)
+        self.mapping_id = object_id_output(self.id)  # known in a preview of an update

@@ -12,6 +12,7 @@ from contextlib import suppress
 from typing import Any
 
 import pulumi
+from pulumi.dynamic import CheckResult
 
 from pulumi_exotel.client import Duplicate, ExotelClient, NotFound
 from pulumi_exotel.client.models import Trunk as TrunkObject
@@ -24,6 +25,7 @@ from pulumi_exotel.resources.base import (
     Props,
     current_settings,
     get_client,
+    is_unknown,
 )
 from pulumi_exotel.resources.validation import (
     DEFAULT_NSO_CODE,
@@ -94,6 +96,16 @@ class TrunkProvider(ExotelProvider):
     kind = "trunk"
     resource_class = "Trunk"
     id_field = "trunk_sid"
+    stable_outputs = (
+        "trunk_sid",
+        "domain_name",
+        "nso_code",
+        "sip_realm",
+        "inbound_dial_uri",
+        "edge_tcp",
+        "edge_tls",
+        "date_created",
+    )
     fields = {
         "trunk_name": InputSpec(validate_trunk_name, "update", required=True),
         "nso_code": InputSpec(validate_nso_code, "replace", default=DEFAULT_NSO_CODE),
@@ -105,6 +117,39 @@ class TrunkProvider(ExotelProvider):
 
     def _delete_before_replace(self, olds: Props, news: Props) -> bool:
         return bool(olds.get("trunk_name") == news.get("trunk_name"))
+
+    def check(self, olds: Props, news: Props) -> CheckResult:
+        result = super().check(olds, news)
+        if not result.failures:
+            result.inputs.update(self._known_outputs(result.inputs))
+        return result
+
+    def _known_outputs(self, inputs: Props) -> Props:
+        """Outputs that follow from the inputs and the configuration alone, without Exotel.
+
+        A dynamic provider cannot preview an update, so in a preview the engine hands the
+        program the checked inputs as the resource's outputs: what is added to them here stays
+        known there (the edge addresses a voice-AI platform is pointed at, the realm), instead
+        of turning unknown and making every consumer preview a change.
+        """
+        try:
+            settings = current_settings()
+        except ExotelProviderError:  # reported where the settings are needed
+            return {}
+        known: Props = {
+            "edge_tcp": f"{settings.edge_host}:{settings.edge_tcp_port}",
+            "edge_tls": f"{settings.edge_host}:{settings.edge_tls_port}",
+        }
+        domain_name = inputs.get("domain_name")
+        if not is_unknown(domain_name):
+            # Unset means the account's domain: create and adoption both insist on it.
+            known["sip_realm"] = sip_realm_of(domain_name, settings)
+        return known
+
+    def _inputs_from(self, outs: Props) -> Props:
+        # What check adds, so a refresh leaves the stored inputs as the next check makes them.
+        known = ("edge_tcp", "edge_tls", "sip_realm")
+        return {**super()._inputs_from(outs), **{k: outs[k] for k in known if outs.get(k)}}
 
     def _create(self, props: Props) -> tuple[str, Props]:
         settings = current_settings()
@@ -262,3 +307,8 @@ class Trunk(ExotelResource, module="exotel", name="Trunk"):
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(TrunkProvider(), resource_name, props, opts)
+        # From the id, not the provider's outputs: the engine keeps the id known in a preview
+        # of an in-place update, so the trunk's children see the same SID and preview as
+        # unchanged instead of replaced.
+        self.trunk_sid = self.id
+        self.inbound_dial_uri = self.id.apply(lambda sid: f"sip:{sid}")

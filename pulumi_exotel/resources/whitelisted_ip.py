@@ -21,6 +21,7 @@ from pulumi_exotel.resources.base import (
     Props,
     TrunkChildProvider,
     by_id,
+    object_id_output,
 )
 from pulumi_exotel.resources.validation import (
     DEFAULT_MASK,
@@ -44,6 +45,7 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     kind = "whitelisted ip"
     resource_class = "WhitelistedIp"
     id_field = "acl_id"
+    stable_outputs = ("trunk_sid", "ip", "mask", "acl_id", "date_created")
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "ip": InputSpec(validate_whitelist_ip, "replace", required=True),
@@ -137,3 +139,4 @@ class WhitelistedIp(ExotelResource, module="exotel", name="WhitelistedIp"):
             **dict.fromkeys(_OUTPUTS),
         }
         super().__init__(WhitelistedIpProvider(), resource_name, props, opts)
+        self.acl_id = object_id_output(self.id)  # known in a preview of an update
