@@ -172,6 +172,25 @@ class ExotelSettings(BaseSettings):
         parse_store_setting(value)  # raises ValueError naming the accepted forms
         return value.strip() or "sqlite"
 
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        # Caught at preview: a typo here would otherwise surface only at `up`, as a
+        # connection error to somewhere unexpected.
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8765, "
+                f"not {_shown(value)!r}"
+            )
+        try:
+            parts.port  # noqa: B018 - parsing the port is the check
+        except ValueError:
+            raise ValueError(f"has an invalid port: {_shown(value)!r}") from None
+        return value.strip()
+
     @property
     def store_location(self) -> StoreLocation:
         """``rate_limit_store`` parsed (the default file path resolved now)."""

@@ -26,6 +26,16 @@ from pulumi_exotel.emulator.server import EmulatorServer
 OTHER_ACCOUNT = Account("other1", "other_key", "other_token")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_provider_process() -> Iterator[None]:
+    """Each test starts like a new dynamic-provider process: no stack config from another."""
+    from pulumi_exotel.resources.base import forget_stack
+
+    forget_stack()
+    yield
+    forget_stack()
+
+
 @pytest.fixture(scope="session")
 def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     db_path = tmp_path_factory.mktemp("emulator") / "exotel.sqlite"

@@ -336,6 +336,9 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
 
     # --- check (no I/O) -------------------------------------------------------------------
 
+    def _settings_problem(self) -> str | None:
+        return None  # not Exotel's settings: this platform's are checked in check() below
+
     def check(self, olds: Props, news: Props) -> CheckResult:
         result = super().check(olds, news)
         resolved = _current(self.settings_spec)

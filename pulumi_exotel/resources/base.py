@@ -19,12 +19,18 @@ resource classes users write in their programs.
 
 Errors raised from provider methods reach the user as the CLI's error text; they are
 :class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
-do, and never a secret value.
+do, and never a secret value. Pulumi's dynamic-provider host (``pulumi/dynamic/__main__.py``,
+SDK 3.260 and later) sends ``traceback.format_exc()`` as the error text, so in that process
+``configure()`` sets ``sys.tracebacklimit = 0``: the text is then the error's last line alone
+(``PULUMI_EXOTEL_TRACEBACK=1`` keeps the frames, for debugging). A missing or malformed
+setting is reported by ``check`` as a failure of the resource, so ``pulumi preview`` shows it.
 """
 
 from __future__ import annotations
 
 import abc
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -50,9 +56,12 @@ from pulumi_exotel.client import (
     AuthFailed,
     ExotelClient,
     ExotelError,
+    Forbidden,
     NotFound,
     TransportError,
+    Unreachable,
 )
+from pulumi_exotel.client.http import CONNECT_GIVE_UP_SECONDS
 from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings
 from pulumi_exotel.resources.natural_keys import NaturalKeyIndex, Taken
 from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
@@ -69,7 +78,9 @@ __all__ = [
     "child_id",
     "configure_stack",
     "current_settings",
+    "forget_stack",
     "get_client",
+    "settings_problem",
     "is_unknown",
     "object_id_output",
 ]
@@ -86,7 +97,29 @@ _lock = threading.Lock()
 #: the natural keys of trunks' children this process knows of (``looks_before_posting`` kinds)
 _known_keys = NaturalKeyIndex()
 _stack_config: dict[str, Any] = {}
+#: what ``settings_problem`` found for the current ``_stack_config`` (computed once); empty
+#: until ``configure_stack`` ran, then the check is due
+_problem: list[str | None] = []
+_configured = threading.Event()
 _clients: dict[ExotelSettings, ExotelClient] = {}
+
+#: The module Python runs as ``__main__`` in Pulumi's dynamic-provider process.
+_PROVIDER_HOST = "pulumi.dynamic.__main__"
+
+
+def _in_provider_host() -> bool:
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == _PROVIDER_HOST
+
+
+def _errors_without_frames() -> None:
+    """Make the provider host's error text one paragraph (see the module docstring).
+
+    Only in Pulumi's provider process, never in a program or a test run; it hides frames of
+    every traceback formatted in that process, hence the way to keep them.
+    """
+    if _in_provider_host() and not os.environ.get("PULUMI_EXOTEL_TRACEBACK"):
+        sys.tracebacklimit = 0
 
 
 def configure_stack(config: Mapping[str, Any]) -> None:
@@ -95,6 +128,37 @@ def configure_stack(config: Mapping[str, Any]) -> None:
     with _lock:
         _stack_config.clear()
         _stack_config.update({k: v for k, v in values.items() if v is not None})
+        _problem.clear()
+        _configured.set()
+
+
+def forget_stack() -> None:
+    """Back to the state of a fresh process: no stack config, no clients (for tests)."""
+    with _lock:
+        _stack_config.clear()
+        _problem.clear()
+        _configured.clear()
+
+
+def settings_problem() -> str | None:
+    """What is missing or malformed in the provider settings, as the message to show; None
+    when they are complete. Checked once per process (and again after ``configure_stack``),
+    with no request: ``check`` runs it, so ``pulumi preview`` reports it. Before any
+    ``configure()`` (a program under Pulumi's mocks) there is nothing to judge: None."""
+    if not _configured.is_set():
+        return None
+    with _lock:
+        if _problem:
+            return _problem[0]
+        config = dict(_stack_config)
+    try:
+        ExotelSettings.load(config)
+        found = None
+    except ConfigError as exc:
+        found = str(exc)
+    with _lock:
+        _problem[:] = [found]
+    return found
 
 
 def current_settings() -> ExotelSettings:
@@ -177,6 +241,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     def configure(self, req: ConfigureRequest) -> None:
         # req.config holds the whole stack config with secrets decrypted; keep only ours.
         configure_stack({key: req.config.get(key) for key, _env in CONFIG_KEYS.values()})
+        _errors_without_frames()
 
     @property
     def client(self) -> ExotelClient:
@@ -206,7 +271,16 @@ class ExotelProvider(ResourceProvider, abc.ABC):
         failures.extend(bool_failures(news, "adopt"))
         if not failures:
             failures.extend(self._check_together(inputs))
+        problem = self._settings_problem()
+        if problem is not None:
+            # Not a property of this resource: the engine then prints the reason alone.
+            failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
+
+    def _settings_problem(self) -> str | None:
+        """What keeps this provider's settings from loading (checked at preview); None if
+        nothing does. Providers of other services check their own settings instead."""
+        return settings_problem()
 
     def _coerce(self, props: Props) -> Props:
         """Checked inputs in canonical form again: the engine sends every number as a float."""
@@ -259,7 +333,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     # --- create / read / update / delete ----------------------------------------------------
 
     def create(self, props: Props) -> CreateResult:
-        with self._translate_errors("create"):
+        with self._translate_errors("create", props):
             id_, outs = self._create(self._coerce(props))
         return CreateResult(id_, outs)
 
@@ -274,7 +348,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
         return ReadResult(id_=id_, outs=outs, inputs=self._inputs_from(outs))
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
-        with self._translate_errors("update"):
+        with self._translate_errors("update", news):
             outs = self._update(id_, _without_provider(olds), self._coerce(news))
         return UpdateResult(outs)
 
@@ -328,20 +402,41 @@ class ExotelProvider(ResourceProvider, abc.ABC):
             raise
 
     @contextmanager
-    def _translate_errors(self, action: str) -> Iterator[None]:
-        """Turn client errors into one user-facing error per operation."""
+    def _translate_errors(self, action: str, props: Props | None = None) -> Iterator[None]:
+        """Turn client errors into one user-facing error per operation.
+
+        ``props`` are the inputs of a create or update: a 404 then names the trunk SID asked for.
+        """
         try:
             yield
         except ExotelProviderError:
             raise
         except AuthFailed as exc:
+            account = _setting("account_sid")
             raise ExotelProviderError(
                 f"Could not {action} {self.kind}: Exotel refused the API credentials ({exc}). "
-                "Check exotel:apiKey / exotel:apiToken and that exotel:subdomain is your "
-                "account's region (api.in.exotel.com for Mumbai, api.exotel.com for Singapore)."
+                "Check exotel:apiKey / exotel:apiToken (EXOTEL_API_KEY / EXOTEL_API_TOKEN) and "
+                f"exotel:accountSid (EXOTEL_ACCOUNT_SID, now {account!r}): the key and token "
+                "must belong to that account. Check also that exotel:subdomain is the account's "
+                "region (api.in.exotel.com for Mumbai, api.exotel.com for Singapore)."
             ) from None
+        except (NotFound, Forbidden) as exc:
+            raise self._missing_error(action, props or {}, exc) from None
         except ApiError as exc:
             raise ExotelProviderError(f"Could not {action} {self.kind}: {exc}") from None
+        except Unreachable as exc:
+            where = _setting("base_url")
+            source = (
+                f"exotel:baseUrl / EXOTEL_BASE_URL ({where})"
+                if where
+                else f"exotel:subdomain / EXOTEL_SUBDOMAIN ({_setting('subdomain')})"
+            )
+            raise ExotelProviderError(
+                f"Could not {action} {self.kind}: cannot connect to {exc.address}, the address "
+                f"from {source}; gave up after about {CONNECT_GIVE_UP_SECONDS:g} s ({exc}). "
+                "Nothing was sent. Check that setting (is the emulator running on that port?) "
+                "and the network, then run the command again."
+            ) from None
         except TransportError as exc:
             raise ExotelProviderError(
                 f"Could not {action} {self.kind}: no usable answer from Exotel ({exc}). "
@@ -351,6 +446,32 @@ class ExotelProvider(ResourceProvider, abc.ABC):
             ) from None
         except ExotelError as exc:
             raise ExotelProviderError(f"Could not {action} {self.kind}: {exc}") from None
+
+    def _missing_error(self, action: str, props: Props, exc: ApiError) -> ExotelProviderError:
+        """A 404 (or 403/1003, as some accounts answer for a trunk they do not know)."""
+        trunk_sid = props.get("trunk_sid")
+        account = _setting("account_sid")
+        if action == "create" and isinstance(trunk_sid, str) and trunk_sid:
+            return ExotelProviderError(
+                f"Could not create {self.kind}: trunk_sid {trunk_sid!r} is not a trunk of "
+                f"Exotel account {account!r} ({exc}). Pass the trunk_sid output of a Trunk in "
+                "this program (trunk_sid=trunk.trunk_sid) or the SID of an existing trunk of "
+                "this account; if that trunk was deleted outside Pulumi, run `pulumi refresh` "
+                "and then `pulumi up` to create it again."
+            )
+        return ExotelProviderError(
+            f"Could not {action} {self.kind}: it no longer exists in Exotel account "
+            f"{account!r} ({exc}); it was probably deleted outside Pulumi. Run `pulumi refresh` "
+            "to drop it from the stack, then `pulumi up` to create it again."
+        )
+
+
+def _setting(name: str) -> str:
+    """A non-secret setting's value for a message ("" when the settings do not load)."""
+    try:
+        return str(getattr(current_settings(), name) or "")
+    except ExotelProviderError:
+        return ""
 
 
 def _without_provider(props: Props) -> Props:

@@ -78,22 +78,35 @@ def test_providers_pickle_by_reference_without_secrets(
         assert type(dill.loads(data)) is cls  # noqa: S301 - our own bytes
 
 
-def test_check_and_diff_need_no_configuration(no_env: Any) -> None:
+def test_diff_needs_no_configuration(no_env: Any) -> None:
     configure(TrunkProvider(), {})
-    engine = Engine(TrunkProvider())
-    inputs = engine.check({"trunk_name": "voice_ai"})
+    inputs = {"trunk_name": "voice_ai", "nso_code": "ANY-ANY"}
     diff = TrunkProvider().diff("trmum1abc", {**inputs, "trunk_sid": "trmum1abc"}, inputs)
     assert diff.changes is False
 
 
-def test_missing_configuration_names_the_config_key_and_env_var(no_env: Any) -> None:
+def test_missing_configuration_fails_check_naming_the_config_key_and_env_var(
+    no_env: Any,
+) -> None:
     engine = Engine(TrunkProvider())
     configure(engine.provider, {"exotel:apiKey": "key"})
-    with pytest.raises(ExotelProviderError) as caught:
-        engine.create({"trunk_name": "voice_ai"})
-    message = str(caught.value)
+    failures = engine.failures({"trunk_name": "voice_ai"})
+    assert list(failures) == [""]  # the resource's problem, not one of its inputs
     for words in ("exotel:apiToken", "EXOTEL_API_TOKEN", "exotel:accountSid", "EXOTEL_ACCOUNT_SID"):
-        assert words in message
+        assert words in failures[""]
+    with pytest.raises(ExotelProviderError) as caught:  # and create, if check was skipped
+        engine.provider.create({"trunk_name": "voice_ai", "nso_code": "ANY-ANY"})
+    assert "exotel:apiToken" in str(caught.value)
+
+
+def test_malformed_setting_fails_check_naming_it(no_env: Any) -> None:
+    engine = Engine(TrunkProvider())
+    config = {"exotel:apiKey": "k", "exotel:apiToken": "t", "exotel:accountSid": "a"}
+    configure(engine.provider, {**config, "exotel:baseUrl": "localhost:8765"})
+    reason = engine.failures({"trunk_name": "voice_ai"})[""]
+    assert "exotel:baseUrl" in reason and "EXOTEL_BASE_URL" in reason and "localhost:8765" in reason
+    configure(engine.provider, {**config, "exotel:edgeTlsPort": "70000"})
+    assert "exotel:edgeTlsPort" in engine.failures({"trunk_name": "voice_ai"})[""]
 
 
 def test_environment_variables_are_the_fallback(
