@@ -14,7 +14,7 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stam
   echo "bootstrap: installing Python dependencies into .venv" >&2
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >&2
-  .venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat >&2
+  .venv/bin/python -m pip install -q -e '.[test]' >&2
   touch "$stamp"
 fi
 
