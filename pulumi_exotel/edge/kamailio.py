@@ -21,7 +21,6 @@ import time
 import weakref
 from importlib import resources
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Literal
 
 from pulumi_exotel.edge.certs import EdgeCertificate, generate_edge_certificate
@@ -346,10 +345,5 @@ class KamailioEdge:
     def __enter__(self) -> KamailioEdge:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

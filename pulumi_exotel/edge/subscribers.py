@@ -17,7 +17,6 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
 from pulumi_exotel.sip.digest import ha1
 
@@ -166,10 +165,5 @@ class SubscriberStore:
     def __enter__(self) -> SubscriberStore:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

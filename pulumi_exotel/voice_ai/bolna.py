@@ -65,20 +65,13 @@ def sip_trunk(
     description: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body of Bolna's create-trunk call: Exotel's edge as gateway, digest auth (secret)."""
-    return PROFILE.render(
-        _TRUNK,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"name": name, "description": description},
-    )
+    return PROFILE.render(_TRUNK, **locals())
 
 
 @PROFILE.serves(_NUMBER)
 def trunk_number(phone_number: Number, *, name: pulumi.Input[str] | None = None) -> Body:
     """Body that adds an Exotel DID to the Bolna trunk."""
-    return PROFILE.render(_NUMBER, numbers=[phone_number], args={"name": name})
+    return PROFILE.render(_NUMBER, **locals())
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

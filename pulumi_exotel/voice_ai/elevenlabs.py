@@ -78,15 +78,7 @@ def create_sip_trunk_phone_number(
     agent_id: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body that imports an Exotel DID into ElevenLabs with digest auth toward Exotel (secret)."""
-    return PROFILE.render(
-        _CREATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-        args={"label": label, "media_encryption": media_encryption, "agent_id": agent_id},
-    )
+    return PROFILE.render(_CREATE, **locals())
 
 
 @PROFILE.serves(_UPDATE)
@@ -99,14 +91,7 @@ def update_phone_number(
     media_encryption: MediaEncryption | None = None,
 ) -> Body:
     """`outbound_trunk_config` that moves an imported number to a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"media_encryption": media_encryption},
-    )
+    return PROFILE.render(_UPDATE, **locals())
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

@@ -84,15 +84,7 @@ def outbound_trunk(
     metadata: pulumi.Input[str] | None = None,
 ) -> Body:
     """`SIPOutboundTrunkInfo` fields for a LiveKit trunk that sends calls to Exotel (secret)."""
-    return PROFILE.render(
-        _OUTBOUND,
-        trunk=trunk,
-        credential=credential,
-        numbers=numbers,
-        transport=transport,
-        edge=edge,
-        args={"name": name, "metadata": metadata},
-    )
+    return PROFILE.render(_OUTBOUND, **locals())
 
 
 @PROFILE.serves(_UPDATE)
@@ -105,14 +97,7 @@ def update_outbound_trunk_fields(
     edge: str | None = None,
 ) -> Body:
     """Keyword arguments that point an existing LiveKit trunk at a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=numbers,
-        transport=transport,
-        edge=edge,
-    )
+    return PROFILE.render(_UPDATE, **locals())
 
 
 _PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

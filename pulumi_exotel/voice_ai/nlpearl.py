@@ -46,7 +46,7 @@ def custom_voip_outbound(
     trunk: TrunkLike, credential: CredentialLike, phone_number: Number
 ) -> Body:
     """The Custom VoIP outbound values for an Exotel DID (secret)."""
-    return PROFILE.render(_OUTBOUND, trunk=trunk, credential=credential, numbers=[phone_number])
+    return PROFILE.render(_OUTBOUND, **locals())
 
 
 def inbound_destination(sip_domain: str, transport: Transport | None = None) -> str:

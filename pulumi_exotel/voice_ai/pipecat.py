@@ -66,7 +66,7 @@ def start_dialout(
         trunk=trunk,
         transport=transport,
         edge=edge,
-        args={"to": e164_output(to, "to")},
+        to=e164_output(to, "to"),
         after=[whitelisted_ip.ip],
     )
 

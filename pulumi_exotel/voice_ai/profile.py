@@ -124,23 +124,28 @@ class PlatformProfile:
         *,
         trunk: TrunkLike | None = None,
         credential: CredentialLike | None = None,
+        phone_number: Number | None = None,
         numbers: Sequence[Number] = (),
         transport: str | None = None,
         edge: str | None = None,
-        args: Mapping[str, Any] | None = None,
         after: Sequence[pulumi.Output[Any]] = (),
+        **arguments: Any,
     ) -> Body:
         """The body of ``call`` as an Output; secret when it carries the password.
 
-        Arguments are checked now (a bad transport or edge fails at `pulumi preview`); values
-        that are Outputs are checked once known. ``after`` only orders: the body resolves once
-        those Outputs (e.g. a `WhitelistedIp`) are known.
+        Takes a helper's parameters by name, so a helper is ``return PROFILE.render(CALL,
+        **locals())``: the Exotel inputs (``phone_number`` is one DID, ``numbers`` several) and
+        the call's own ``arguments``. Arguments are checked now (a bad transport or edge fails
+        at `pulumi preview`); values that are Outputs are checked once known. ``after`` only
+        orders: the body resolves once those Outputs (e.g. a `WhitelistedIp`) are known.
         """
+        if phone_number is not None:
+            numbers = [phone_number]
         needs = call.needs
-        missing_args = set(call.arguments) - set(args or {})
+        missing_args = set(call.arguments) - set(arguments)
         if missing_args:
             raise TypeError(f"{call.helper}: no value for {sorted(missing_args)}")
-        inputs: dict[str, Any] = dict(args or {})
+        inputs: dict[str, Any] = dict(arguments)
         chosen = call.transports[0]
         if transport is not None:
             chosen = check_transport(self.title, transport, call.transports, call.transport_rule)

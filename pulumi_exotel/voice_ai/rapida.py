@@ -53,14 +53,7 @@ def sip_trunk_credential(
     edge: str | None = None,
 ) -> Body:
     """The SIP Trunk credential values pointing Rapida at Exotel's TCP edge (secret)."""
-    return PROFILE.render(
-        _CREDENTIAL,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
+    return PROFILE.render(_CREDENTIAL, **locals())
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

@@ -75,19 +75,7 @@ def import_phone_number(
     outbound_agents: pulumi.Input[Agents] | None = None,
 ) -> Body:
     """Arguments of Retell's import call for an Exotel DID reached through the edge (secret)."""
-    return PROFILE.render(
-        _IMPORT,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-        args={
-            "nickname": nickname,
-            "inbound_agents": inbound_agents,
-            "outbound_agents": outbound_agents,
-        },
-    )
+    return PROFILE.render(_IMPORT, **locals())
 
 
 @PROFILE.serves(_UPDATE)
@@ -100,14 +88,7 @@ def update_phone_number(
     edge: str | None = None,
 ) -> Body:
     """Arguments of Retell's update call that move a number to a (rotated) credential (secret)."""
-    return PROFILE.render(
-        _UPDATE,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
+    return PROFILE.render(_UPDATE, **locals())
 
 
 def inbound_destination(transport: Transport = "tcp") -> str:

@@ -49,14 +49,7 @@ def import_sip(
     edge: str | None = None,
 ) -> Body:
     """The "Import SIP" values for an Exotel DID reached through the edge (secret)."""
-    return PROFILE.render(
-        _IMPORT,
-        trunk=trunk,
-        credential=credential,
-        numbers=[phone_number],
-        transport=transport,
-        edge=edge,
-    )
+    return PROFILE.render(_IMPORT, **locals())
 
 
 def inbound_destination(sip_origination_url: str, transport: Transport | None = None) -> str:

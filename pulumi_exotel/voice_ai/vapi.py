@@ -77,14 +77,7 @@ def byo_sip_trunk_credential(
     edge: str | None = None,
 ) -> Body:
     """Body of Vapi's credential call: Exotel's TLS edge as gateway, digest auth (secret)."""
-    return PROFILE.render(
-        CREDENTIAL_CALL,
-        trunk=trunk,
-        credential=credential,
-        transport=transport,
-        edge=edge,
-        args={"name": name},
-    )
+    return PROFILE.render(CREDENTIAL_CALL, **locals())
 
 
 @PROFILE.serves(PHONE_NUMBER_CALL)
@@ -96,11 +89,7 @@ def byo_phone_number(
     assistant_id: pulumi.Input[str] | None = None,
 ) -> Body:
     """Body of Vapi's phone-number call for an Exotel DID on the `byo-sip-trunk` credential."""
-    return PROFILE.render(
-        PHONE_NUMBER_CALL,
-        numbers=[phone_number],
-        args={"credential_id": credential_id, "name": name, "assistant_id": assistant_id},
-    )
+    return PROFILE.render(PHONE_NUMBER_CALL, **locals())
 
 
 def inbound_destination(transport: Transport = "tls") -> str:

@@ -41,7 +41,7 @@ PROFILE = PlatformProfile(
 @PROFILE.serves(_CALL)
 def create_sip_call(phone_number: Number, *, to: pulumi.Input[str] | None = None) -> Body:
     """The `did` (and optionally the callee) of a Vocallabs `createSIPCall` request."""
-    return PROFILE.render(_CALL, numbers=[phone_number], args={"to": to})
+    return PROFILE.render(_CALL, **locals())
 
 
 def inbound_destination(sip_target: str, transport: Transport | None = None) -> str:

@@ -6,6 +6,8 @@ of the call it renders (what it returns).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from pulumi_exotel.voice_ai import smallest
@@ -25,35 +27,35 @@ def test_a_helper_missing_a_parameter_its_fields_read_is_refused() -> None:
             return smallest.PROFILE.render(CALL, trunk=trunk, credential=credential)
 
 
+def helper_named(name: str) -> Callable[..., Body]:
+    """A helper with the parameters of Smallest's `import_sip`, under the name ``name``."""
+
+    def helper(
+        trunk: TrunkLike,
+        credential: CredentialLike,
+        phone_number: Number,
+        *,
+        transport: str = "tls",
+        edge: str | None = None,
+    ) -> Body:
+        return smallest.import_sip(trunk, credential, phone_number)
+
+    helper.__name__ = name
+    return helper
+
+
+def test_a_helper_that_takes_what_its_fields_read_is_returned_unchanged() -> None:
+    helper = helper_named("import_sip")
+    assert smallest.PROFILE.serves(CALL)(helper) is helper
+
+
 def test_a_helper_with_another_name_is_refused() -> None:
     with pytest.raises(TypeError, match="import_sip"):
-
-        @smallest.PROFILE.serves(CALL)
-        def import_number(
-            trunk: TrunkLike,
-            credential: CredentialLike,
-            phone_number: Number,
-            *,
-            transport: str = "tls",
-            edge: str | None = None,
-        ) -> Body:
-            """Right parameters, wrong name."""
-            return smallest.import_sip(trunk, credential, phone_number)
+        smallest.PROFILE.serves(CALL)(helper_named("import_number"))
 
 
 def test_a_call_of_another_platform_is_refused() -> None:
     from pulumi_exotel.voice_ai import nlpearl
 
     with pytest.raises(TypeError):
-
-        @nlpearl.PROFILE.serves(CALL)
-        def import_sip(
-            trunk: TrunkLike,
-            credential: CredentialLike,
-            phone_number: Number,
-            *,
-            transport: str = "tls",
-            edge: str | None = None,
-        ) -> Body:
-            """Smallest's call declared on NLPearl's profile."""
-            return smallest.import_sip(trunk, credential, phone_number)
+        nlpearl.PROFILE.serves(CALL)(helper_named("import_sip"))

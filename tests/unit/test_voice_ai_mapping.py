@@ -14,17 +14,8 @@ from typing import Any
 import pytest
 
 from pulumi_exotel.voice_ai import PROFILES, retell
-from tests.unit.test_voice_ai_common import (
-    ACCOUNT_DOMAIN,
-    CALLEE,
-    DID,
-    EDGE_TCP,
-    EDGE_TLS,
-    PASSWORD,
-    USER_NAME,
-    resolve,
-    stand_ins,
-)
+from tests.unit import test_voice_ai_common as common
+from tests.unit.test_voice_ai_common import DID, EDGE_TCP, EDGE_TLS, PASSWORD, USER_NAME
 
 pytestmark = pytest.mark.unit
 
@@ -33,7 +24,7 @@ CALLS = [(profile, call) for profile in PROFILES for call in profile.calls]
 
 def _argument_value(name: str) -> str:
     # Pipecat checks its callee as E.164; every other argument is passed through as given.
-    return CALLEE if name == "to" else f"value-of-{name}"
+    return common.CALLEE if name == "to" else f"value-of-{name}"
 
 
 @pytest.mark.parametrize(("profile", "call"), CALLS, ids=[f"{p.key}.{c.helper}" for p, c in CALLS])
@@ -41,7 +32,7 @@ def test_plain_values_give_the_helpers_body(profile: Any, call: Any) -> None:
     helper = getattr(importlib.import_module(f"pulumi_exotel.voice_ai.{profile.key}"), call.helper)
     parameters = inspect.signature(helper).parameters
     transport = parameters["transport"].default if "transport" in parameters else None
-    s = stand_ins()
+    s = common.stand_ins()
     exotel_inputs = {
         "trunk": s.trunk,
         "credential": s.credential,
@@ -55,7 +46,7 @@ def test_plain_values_give_the_helpers_body(profile: Any, call: Any) -> None:
         for name, parameter in parameters.items()
         if name in call.arguments or parameter.default is inspect.Parameter.empty
     }
-    rendered, _ = resolve(helper(**kwargs))
+    rendered, _ = common.resolve(helper(**kwargs))
 
     plain = call.body(
         transport=transport,
@@ -63,7 +54,7 @@ def test_plain_values_give_the_helpers_body(profile: Any, call: Any) -> None:
         user_name=USER_NAME,
         password=PASSWORD,
         numbers=[DID],
-        sip_domain=ACCOUNT_DOMAIN,
+        sip_domain=common.ACCOUNT_DOMAIN,
         **{name: _argument_value(name) for name in call.arguments},
     )
     assert plain == rendered
