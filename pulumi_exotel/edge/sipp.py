@@ -33,39 +33,29 @@ _FINAL_OUTCOME: dict[str, SippOutcome] = {"200": "accepted", "401": "rejected", 
 # sipp reads ``[authentication username=.. password=..]`` up to a space or ']'.
 _SAFE_VALUE = re.compile(r"^[!-Z\\^-~]+$")
 
-_SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="pulumi-exotel register">
-  <send>
-    <![CDATA[
-REGISTER sip:{realm} SIP/2.0
+# One REGISTER; sent twice: without credentials, then answering the 401 (sipp's [authentication]).
+_REGISTER = """    <![CDATA[
+REGISTER sip:{{realm}} SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];rport;branch=[branch]
 Max-Forwards: 70
-From: <sip:{user}@{realm}>;tag=[pid]SIPpTag[call_number]
-To: <sip:{user}@{realm}>
+From: <sip:{{user}}@{{realm}}>;tag=[pid]SIPpTag[call_number]
+To: <sip:{{user}}@{{realm}}>
 Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:{user}@[local_ip]:[local_port];transport=[transport]>
+CSeq: {cseq} REGISTER
+Contact: <sip:{{user}}@[local_ip]:[local_port];transport=[transport]>
 Expires: 60
-Content-Length: 0
+{auth}Content-Length: 0
 
-    ]]>
+    ]]>"""
+_AUTHENTICATION = "[authentication username={user} password={password}]\n"
+_SCENARIO = f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="pulumi-exotel register">
+  <send>
+{_REGISTER.format(cseq=1, auth="")}
   </send>
   <recv response="401" auth="true"/>
   <send>
-    <![CDATA[
-REGISTER sip:{realm} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];rport;branch=[branch]
-Max-Forwards: 70
-From: <sip:{user}@{realm}>;tag=[pid]SIPpTag[call_number]
-To: <sip:{user}@{realm}>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:{user}@[local_ip]:[local_port];transport=[transport]>
-Expires: 60
-[authentication username={user} password={password}]
-Content-Length: 0
-
-    ]]>
+{_REGISTER.format(cseq=2, auth=_AUTHENTICATION)}
   </send>
   <recv response="200" optional="true" next="done">
     <action><log message="FINAL 200"/></action>

@@ -10,52 +10,51 @@ from collections.abc import Callable
 
 import pytest
 
+from pulumi_exotel import voice_ai
 from pulumi_exotel.resources.validation import validate_destination
-from pulumi_exotel.voice_ai import (
-    InvalidInput,
-    bolna,
-    elevenlabs,
-    livekit,
-    nlpearl,
-    pipecat,
-    rapida,
-    retell,
-    smallest,
-    vapi,
-    vocallabs,
-)
+from pulumi_exotel.voice_ai import InvalidInput
 
 pytestmark = pytest.mark.unit
 
 FIXED: dict[str, tuple[Callable[[], str], str]] = {
     "livekit": (
-        lambda: livekit.inbound_destination("vjnxecm0tjk"),
+        lambda: voice_ai.livekit.inbound_destination("vjnxecm0tjk"),
         "vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls",
     ),
     "livekit-tcp": (
-        lambda: livekit.inbound_destination("vjnxecm0tjk", transport="tcp"),
+        lambda: voice_ai.livekit.inbound_destination("vjnxecm0tjk", transport="tcp"),
         "vjnxecm0tjk.sip.livekit.cloud:5060;transport=tcp",
     ),
-    "retell": (retell.inbound_destination, "sip.retellai.com:5060;transport=tcp"),
-    "elevenlabs": (elevenlabs.inbound_destination, "sip.rtc.elevenlabs.io:5060;transport=tcp"),
-    "vapi": (vapi.inbound_destination, "sip.vapi.ai:5061;transport=tls"),
-    "bolna": (bolna.inbound_destination, "sip.bolna.ai:5060;transport=tcp"),
-    "bolna-tls": (lambda: bolna.inbound_destination("tls"), "sip.bolna.ai:5061;transport=tls"),
-    "rapida": (rapida.inbound_destination, "sip-01.in.rapida.ai:5060;transport=tcp"),
+    "retell": (voice_ai.retell.inbound_destination, "sip.retellai.com:5060;transport=tcp"),
+    "elevenlabs": (
+        voice_ai.elevenlabs.inbound_destination,
+        "sip.rtc.elevenlabs.io:5060;transport=tcp",
+    ),
+    "vapi": (voice_ai.vapi.inbound_destination, "sip.vapi.ai:5061;transport=tls"),
+    "bolna": (voice_ai.bolna.inbound_destination, "sip.bolna.ai:5060;transport=tcp"),
+    "bolna-tls": (
+        lambda: voice_ai.bolna.inbound_destination("tls"),
+        "sip.bolna.ai:5061;transport=tls",
+    ),
+    "rapida": (voice_ai.rapida.inbound_destination, "sip-01.in.rapida.ai:5060;transport=tcp"),
     "smallest": (
-        lambda: smallest.inbound_destination("sip:t-42.atoms.smallest.ai:5061;transport=tls"),
+        lambda: voice_ai.smallest.inbound_destination(
+            "sip:t-42.atoms.smallest.ai:5061;transport=tls"
+        ),
         "t-42.atoms.smallest.ai:5061;transport=tls",
     ),
     "nlpearl": (
-        lambda: nlpearl.inbound_destination("pearl-acme.sip.nlpearl.ai"),
+        lambda: voice_ai.nlpearl.inbound_destination("pearl-acme.sip.nlpearl.ai"),
         "pearl-acme.sip.nlpearl.ai:5060;transport=tcp",
     ),
     "vocallabs": (
-        lambda: vocallabs.inbound_destination("sip.vocallabs.example.com:5080", transport="tcp"),
+        lambda: voice_ai.vocallabs.inbound_destination(
+            "sip.vocallabs.example.com:5080", transport="tcp"
+        ),
         "sip.vocallabs.example.com:5080;transport=tcp",
     ),
     "pipecat": (
-        lambda: pipecat.inbound_destination("sips:sbc.example.com"),
+        lambda: voice_ai.pipecat.inbound_destination("sips:sbc.example.com"),
         "sbc.example.com:5061;transport=tls",
     ),
 }
@@ -74,23 +73,26 @@ def test_inbound_destination_passes_destination_uri_validation(name: str) -> Non
     "given", ["VJNXECM0TJK", "vjnxecm0tjk.sip.livekit.cloud", "sip:vjnxecm0tjk.sip.livekit.cloud"]
 )
 def test_livekit_takes_the_project_id_or_its_sip_uri(given: str) -> None:
-    assert livekit.inbound_destination(given) == "vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls"
+    assert (
+        voice_ai.livekit.inbound_destination(given)
+        == "vjnxecm0tjk.sip.livekit.cloud:5061;transport=tls"
+    )
 
 
 @pytest.mark.parametrize("given", ["", "my project", "a.b", "wss://x.livekit.cloud"])
 def test_livekit_rejects_what_is_not_a_project_id(given: str) -> None:
     with pytest.raises(InvalidInput, match="^project_id"):
-        livekit.inbound_destination(given)
+        voice_ai.livekit.inbound_destination(given)
 
 
 @pytest.mark.parametrize(
     ("helper", "transport", "why"),
     [
-        (vapi.inbound_destination, "tcp", "Vapi has no TCP"),
-        (retell.inbound_destination, "tls", "TCP on 5060 only"),
-        (elevenlabs.inbound_destination, "tls", "TCP on 5060 only"),
-        (rapida.inbound_destination, "tls", "TCP only"),
-        (bolna.inbound_destination, "udp", "no UDP"),
+        (voice_ai.vapi.inbound_destination, "tcp", "Vapi has no TCP"),
+        (voice_ai.retell.inbound_destination, "tls", "TCP on 5060 only"),
+        (voice_ai.elevenlabs.inbound_destination, "tls", "TCP on 5060 only"),
+        (voice_ai.rapida.inbound_destination, "tls", "TCP only"),
+        (voice_ai.bolna.inbound_destination, "udp", "no UDP"),
     ],
 )
 def test_unsupported_inbound_transport_is_a_clear_error(
@@ -118,7 +120,7 @@ def test_unsupported_inbound_transport_is_a_clear_error(
 def test_console_value_is_normalised_to_a_destination(
     copied: str, transport: str | None, expected: str
 ) -> None:
-    assert smallest.inbound_destination(copied, transport) == expected
+    assert voice_ai.smallest.inbound_destination(copied, transport) == expected
 
 
 @pytest.mark.parametrize(
@@ -137,4 +139,4 @@ def test_console_value_that_cannot_be_a_destination_is_refused(
     copied: str, transport: str | None, rule: str
 ) -> None:
     with pytest.raises(InvalidInput, match=f"^sip_origination_url .*({rule})"):
-        smallest.inbound_destination(copied, transport)
+        voice_ai.smallest.inbound_destination(copied, transport)
