@@ -130,10 +130,16 @@ def _literals(open_enum: Any) -> tuple[str, ...]:
 _PROTOCOLS = _literals(SipTrunkGatewayOutboundProtocol)
 
 
-def _checked(sdk_type: Any, body: Any) -> Json:
-    """``body`` when it fits ``sdk_type`` (a Vapi SDK model), else the 400 that says why."""
+def _checked(sdk_type: Any, body: Any, *, provider: str | None = None) -> Json:
+    """``body`` when it fits ``sdk_type`` (a Vapi SDK model), else the 400 that says why.
+
+    A create names its ``provider`` (the discriminator of Vapi's create union); the twin
+    serves one provider per route.
+    """
     if not isinstance(body, dict):
         raise _bad_request(["body: must be an object"])
+    if provider is not None and body.get("provider") != provider:
+        raise _bad_request([f"provider: the Vapi twin serves only provider {provider!r}"])
     problems = shape_problems(sdk_type, body)
     gateways = body.get("gateways")
     for i, gateway in enumerate(gateways if isinstance(gateways, list) else []):
@@ -146,19 +152,50 @@ def _checked(sdk_type: Any, body: Any) -> Json:
     return body
 
 
+class _Objects:
+    """One kind of Vapi object by id; the twin's lock is held around every call."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.by_id: dict[str, Json] = {}
+
+    def add(self, body: Json, **extra: Any) -> Json:
+        stamp = _now()
+        stored = {
+            **copy.deepcopy(body),
+            "id": str(uuid.uuid4()),
+            "orgId": ORG_ID,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            **extra,
+        }
+        self.by_id[stored["id"]] = stored
+        return stored
+
+    def get(self, object_id: str) -> Json:
+        found = self.by_id.get(object_id)
+        if found is None:
+            raise _not_found(self.what)
+        return found
+
+    def pop(self, object_id: str) -> Json:
+        self.get(object_id)
+        return self.by_id.pop(object_id)
+
+
 class VapiTwin:
     """The twin's state and rules, without HTTP: credentials and phone numbers by id."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._credentials: dict[str, Json] = {}
-        self._numbers: dict[str, Json] = {}
+        self._credentials = _Objects("Credential")
+        self._numbers = _Objects("Phone number")
         self._faults: dict[str, int] = {}
 
     def reset(self) -> None:
         with self._lock:
-            self._credentials.clear()
-            self._numbers.clear()
+            self._credentials.by_id.clear()
+            self._numbers.by_id.clear()
             self._faults.clear()
 
     def fail_after_write(self, route: str, times: int = 1) -> None:
@@ -177,26 +214,13 @@ class VapiTwin:
     # --- credentials ---------------------------------------------------------------------------
 
     def create_credential(self, body: Any) -> Json:
-        if isinstance(body, dict) and body.get("provider") != CREDENTIAL_PROVIDER:
-            raise _bad_request(
-                [f"provider: the Vapi twin serves only provider {CREDENTIAL_PROVIDER!r}"]
-            )
-        body = _checked(CreateByoSipTrunkCredentialDto, body)
-        stamp = _now()
-        stored = {
-            **copy.deepcopy(body),
-            "id": str(uuid.uuid4()),
-            "orgId": ORG_ID,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-        }
+        body = _checked(CreateByoSipTrunkCredentialDto, body, provider=CREDENTIAL_PROVIDER)
         with self._lock:
-            self._credentials[stored["id"]] = stored
-        return _public_credential(stored)
+            return _public_credential(self._credentials.add(body))
 
     def list_credentials(self) -> list[Json]:
         with self._lock:
-            return [_public_credential(c) for c in self._credentials.values()]
+            return [_public_credential(c) for c in self._credentials.by_id.values()]
 
     def get_credential(self, credential_id: str) -> Json:
         return _public_credential(self.stored_credential(credential_id))
@@ -204,67 +228,40 @@ class VapiTwin:
     def stored_credential(self, credential_id: str) -> Json:
         """The credential as stored, with the password Vapi never returns (control route)."""
         with self._lock:
-            found = self._credentials.get(credential_id)
-            if found is None:
-                raise _not_found("Credential")
-            return copy.deepcopy(found)
+            return copy.deepcopy(self._credentials.get(credential_id))
 
     def update_credential(self, credential_id: str, body: Any) -> Json:
         body = _checked(UpdateByoSipTrunkCredentialDto, body)
         with self._lock:
             found = self._credentials.get(credential_id)
-            if found is None:
-                raise _not_found("Credential")
             _merge(found, body)
             return _public_credential(found)
 
     def delete_credential(self, credential_id: str) -> Json:
         with self._lock:
-            found = self._credentials.pop(credential_id, None)
-            if found is None:
-                raise _not_found("Credential")
-            return _public_credential(found)
+            return _public_credential(self._credentials.pop(credential_id))
 
     # --- phone numbers -------------------------------------------------------------------------
 
     def create_number(self, body: Any) -> Json:
-        if isinstance(body, dict) and body.get("provider") != NUMBER_PROVIDER:
-            raise _bad_request(
-                [f"provider: the Vapi twin serves only provider {NUMBER_PROVIDER!r}"]
-            )
-        body = _checked(CreateByoPhoneNumberDto, body)
+        body = _checked(CreateByoPhoneNumberDto, body, provider=NUMBER_PROVIDER)
         _check_number(body.get("number"), body.get("numberE164CheckEnabled", True))
-        stamp = _now()
-        stored = {
-            **copy.deepcopy(body),
-            "id": str(uuid.uuid4()),
-            "orgId": ORG_ID,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-            "status": "active",
-        }
         with self._lock:
             self._require_credential(body["credentialId"])
-            self._numbers[stored["id"]] = stored
-        return copy.deepcopy(stored)
+            return copy.deepcopy(self._numbers.add(body, status="active"))
 
     def list_numbers(self, limit: int) -> list[Json]:
         with self._lock:
-            return [copy.deepcopy(n) for n in list(self._numbers.values())[:limit]]
+            return [copy.deepcopy(n) for n in list(self._numbers.by_id.values())[:limit]]
 
     def get_number(self, number_id: str) -> Json:
         with self._lock:
-            found = self._numbers.get(number_id)
-            if found is None:
-                raise _not_found("Phone number")
-            return copy.deepcopy(found)
+            return copy.deepcopy(self._numbers.get(number_id))
 
     def update_number(self, number_id: str, body: Any) -> Json:
         body = _checked(UpdateByoPhoneNumberDto, body)
         with self._lock:
             found = self._numbers.get(number_id)
-            if found is None:
-                raise _not_found("Phone number")
             if "number" in body:
                 _check_number(body["number"], found.get("numberE164CheckEnabled", True))
             if body.get("credentialId") is not None:
@@ -274,14 +271,11 @@ class VapiTwin:
 
     def delete_number(self, number_id: str) -> Json:
         with self._lock:
-            found = self._numbers.pop(number_id, None)
-            if found is None:
-                raise _not_found("Phone number")
-            return found
+            return self._numbers.pop(number_id)
 
     def _require_credential(self, credential_id: str) -> None:
         """Vapi refuses a number on a credential the org does not have (lock held)."""
-        if credential_id not in self._credentials:
+        if credential_id not in self._credentials.by_id:
             raise _bad_request([f"credentialId: no credential {credential_id} in this org"])
 
 
