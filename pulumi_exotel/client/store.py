@@ -51,7 +51,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pyrate_limiter import AbstractBucket, InMemoryBucket, Rate, RateItem, RedisBucket, SQLiteBucket
+from pyrate_limiter import (
+    AbstractBucket,
+    InMemoryBucket,
+    Rate,
+    RateItem,
+    RedisBucket,
+    SQLiteBucket,
+    SQLiteQueries,
+)
 from pyrate_limiter.buckets.redis_bucket import LuaScript
 
 from pulumi_exotel.client.errors import ExotelError
@@ -406,9 +414,12 @@ class _SqliteStore(Store):
         _make_parent(self._path)
         # use_file_lock: a filelock around every check-and-insert, so processes on this
         # machine never over-admit (without it SQLite over-admits or reports "locked").
-        return SQLiteBucket.init_from_file(
+        bucket = _RecreatingSQLiteBucket.init_from_file(
             rates, table=_table_for(self.account), db_path=str(self._path), use_file_lock=True
         )
+        with bucket.lock:
+            _drop_idle_tables(bucket.conn, keep=bucket.table)
+        return bucket
 
     def _is_backend_error(self, exc: Exception) -> bool:
         return isinstance(exc, sqlite3.Error | OSError)
@@ -472,6 +483,47 @@ class _RedisStore(Store):
             if self._redis is not None:
                 self._redis.close()
                 self._redis = None
+
+
+class _RecreatingSQLiteBucket(SQLiteBucket):
+    """A ``SQLiteBucket`` that creates its table again when another process dropped it as
+    idle (``_drop_idle_tables``): its entries were all older than any window anyway."""
+
+    def put(self, item: RateItem) -> bool:
+        try:
+            return bool(super().put(item))
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            with self.lock:
+                self.conn.execute(SQLiteQueries.CREATE_BUCKET_TABLE.format(table=self.table))
+                index = SQLiteQueries.CREATE_INDEX_ON_TIMESTAMP.format(
+                    index_name=f"idx_{self.table}_rate_item_timestamp", table_name=self.table
+                )
+                self.conn.execute(index)
+                self.conn.commit()
+            return bool(super().put(item))
+
+
+def _drop_idle_tables(conn: sqlite3.Connection, keep: str) -> None:
+    """Drop the tables of accounts nobody has sent a request for in ``_KEEP_MS``, so the file
+    stays small however many accounts (or test emulators on random ports) it has seen.
+    Runs under the bucket's file lock, like every check-and-insert."""
+    horizon = time.time_ns() // 1_000_000 - _KEEP_MS
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rate\\_%' "
+            "ESCAPE '\\'"
+        )
+    ]
+    for name in names:
+        if name == keep or not name.isidentifier():
+            continue
+        (newest,) = conn.execute(f'SELECT MAX(item_timestamp) FROM "{name}"').fetchone()  # noqa: S608
+        if newest is None or newest < horizon:
+            conn.execute(f'DROP TABLE "{name}"')
+    conn.commit()
 
 
 class _ReloadingRedisBucket(RedisBucket):

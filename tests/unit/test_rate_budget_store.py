@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_exotel.client import store
 from pulumi_exotel.client.limits import RequestLimiter
 from pulumi_exotel.client.store import StoreUnavailable, open_store
 from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings, default_sqlite_path
@@ -145,6 +147,31 @@ def test_an_unusable_sqlite_file_fails_naming_the_setting_and_path(tmp_path: Pat
     message = str(caught.value)
     assert "exotel:rateLimitStore" in message and "EXOTEL_RATE_LIMIT_STORE" in message
     assert str(blocker / "budget.sqlite") in message
+
+
+def test_idle_accounts_leave_the_sqlite_file_and_come_back_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "budget.sqlite"
+
+    def tables() -> set[str]:
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return {row[0] for row in rows}
+
+    idle = open_store(f"sqlite:///{path}", "idle-account").rate_bucket(5, 1000)
+    assert idle.take() == 0
+    before = tables()
+    monkeypatch.setattr(store, "_KEEP_MS", 0)  # from now on every other account counts as idle
+    time.sleep(0.01)
+
+    busy = open_store(f"sqlite:///{path}", "busy-account").rate_bucket(5, 1000)
+    assert busy.take() == 0
+    after = tables()
+    assert len(after) == len(before)  # the idle account's table went, the busy one's came
+
+    assert idle.take() == 0  # the idle process carries on: its table is made again
+    assert len(tables()) == len(before) + 1
 
 
 def test_the_redis_budget_survives_a_script_flush(tmp_path: Path) -> None:
