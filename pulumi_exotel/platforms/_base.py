@@ -75,7 +75,6 @@ from pulumi_exotel.resources.base import (
 from pulumi_exotel.resources.validation import SECRET_PLACEHOLDER, InvalidInput
 
 __all__ = [
-    "Field",
     "InputSpec",
     "PlatformProvider",
     "PlatformProviderError",
@@ -97,10 +96,6 @@ __all__ = [
 ]
 
 ClientT = TypeVar("ClientT")
-
-#: The name platform modules written before the rename use for :class:`InputSpec`; new code
-#: imports ``InputSpec``.
-Field = InputSpec
 
 
 def import_sdk(module: str, extra: str) -> ModuleType:
@@ -236,7 +231,7 @@ def _client_for(kind: str, settings: ResolvedSettings, build: Callable[[], Clien
         return client
 
 
-# --- Shared input rules (for ``Field(validate=...)``) -------------------------------------------
+# --- Shared input rules (for ``InputSpec(validate=...)``) ---------------------------------------
 
 _ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 _ADDRESS_RULE = (

@@ -36,7 +36,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_exotel.platforms._base import (
-    Field,
+    InputSpec,
     PlatformProvider,
     PlatformProviderError,
     PlatformResource,
@@ -358,14 +358,14 @@ class SipOutboundTrunkProvider(_LiveKitProvider):
     resource_class = "SipOutboundTrunk"
     secret_fields = ("auth_password",)
     fields = {
-        "name": Field(_validate_name, "update", required=True),
-        "address": Field(_validate_address, "update", required=True),
-        "transport": Field(_validate_transport, "update", required=True),
-        "numbers": Field(_list_of(validate_e164, at_least_one=True), "update", required=True),
-        "auth_username": Field(_validate_nonempty, "update", required=True),
-        "auth_password": Field(_validate_password, "update", required=True),
-        "metadata": Field(_validate_text, "update", canonical=_or_empty),
-        "destination_country": Field(_validate_country, "update", canonical=_or_empty),
+        "name": InputSpec(_validate_name, "update", required=True),
+        "address": InputSpec(_validate_address, "update", required=True),
+        "transport": InputSpec(_validate_transport, "update", required=True),
+        "numbers": InputSpec(_list_of(validate_e164, at_least_one=True), "update", required=True),
+        "auth_username": InputSpec(_validate_nonempty, "update", required=True),
+        "auth_password": InputSpec(_validate_password, "update", required=True),
+        "metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
+        "destination_country": InputSpec(_validate_country, "update", canonical=_or_empty),
     }
 
     def _find(self, client: LiveKitSip, props: Props) -> sip.SIPOutboundTrunkInfo | None:
@@ -559,15 +559,15 @@ class SipInboundTrunkProvider(_LiveKitProvider):
     resource_class = "SipInboundTrunk"
     secret_fields = ("auth_password",)
     fields = {
-        "name": Field(_validate_name, "update", required=True),
-        "numbers": Field(_list_of(validate_e164), "update", canonical=_or_empty_list),
-        "allowed_addresses": Field(
+        "name": InputSpec(_validate_name, "update", required=True),
+        "numbers": InputSpec(_list_of(validate_e164), "update", canonical=_or_empty_list),
+        "allowed_addresses": InputSpec(
             _list_of(_validate_allowed_address), "update", canonical=_or_empty_list
         ),
-        "allowed_numbers": Field(_list_of(validate_e164), "update", canonical=_or_empty_list),
-        "auth_username": Field(_validate_nonempty, "update", canonical=_or_empty),
-        "auth_password": Field(_validate_password, "update", canonical=_or_empty),
-        "metadata": Field(_validate_text, "update", canonical=_or_empty),
+        "allowed_numbers": InputSpec(_list_of(validate_e164), "update", canonical=_or_empty_list),
+        "auth_username": InputSpec(_validate_nonempty, "update", canonical=_or_empty),
+        "auth_password": InputSpec(_validate_password, "update", canonical=_or_empty),
+        "metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
     }
 
     def _check_together(self, inputs: Props) -> list[CheckFailure]:
@@ -713,14 +713,14 @@ class SipDispatchRuleProvider(_LiveKitProvider):
     kind = "LiveKit SIP dispatch rule"
     resource_class = "SipDispatchRule"
     fields = {
-        "name": Field(_validate_name, "update", required=True),
-        "trunk_ids": Field(_list_of(_validate_nonempty), "update", canonical=_or_empty_list),
-        "kind": Field(_validate_kind, "update", default="individual"),
-        "room_prefix": Field(_validate_text, "update", canonical=_or_empty),
-        "room_name": Field(_validate_text, "update", canonical=_or_empty),
-        "agent_name": Field(_validate_text, "update", canonical=_or_empty),
-        "agent_metadata": Field(_validate_text, "update", canonical=_or_empty),
-        "metadata": Field(_validate_text, "update", canonical=_or_empty),
+        "name": InputSpec(_validate_name, "update", required=True),
+        "trunk_ids": InputSpec(_list_of(_validate_nonempty), "update", canonical=_or_empty_list),
+        "kind": InputSpec(_validate_kind, "update", default="individual"),
+        "room_prefix": InputSpec(_validate_text, "update", canonical=_or_empty),
+        "room_name": InputSpec(_validate_text, "update", canonical=_or_empty),
+        "agent_name": InputSpec(_validate_text, "update", canonical=_or_empty),
+        "agent_metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
+        "metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
     }
 
     def _check_together(self, inputs: Props) -> list[CheckFailure]:

@@ -9,7 +9,7 @@ import pytest
 
 from pulumi_exotel.platforms import _base
 from pulumi_exotel.platforms._base import (
-    Field,
+    InputSpec,
     PlatformProvider,
     PlatformProviderError,
     PlatformSettings,
@@ -55,8 +55,8 @@ class ToyProvider(PlatformProvider[ToyClient]):
     natural_key = "phone_number"
     secret_fields = ("password",)
     fields = {
-        "phone_number": Field(validate_e164, "replace", required=True),
-        "password": Field(None, "update"),
+        "phone_number": InputSpec(validate_e164, "replace", required=True),
+        "password": InputSpec(None, "update"),
     }
 
     def _build_client(self, settings: ResolvedSettings) -> ToyClient:
