@@ -179,7 +179,13 @@ def _start_edge(
 
     Yields the store and a check that says when Kamailio is no longer running.
     """
-    from pulumi_exotel.edge.kamailio import EdgeStartError, KamailioEdge, KamailioNotFound
+    try:
+        from pulumi_exotel.edge.kamailio import EdgeStartError, KamailioEdge, KamailioNotFound
+    except ModuleNotFoundError as exc:  # cryptography: the edge's certificate
+        raise StartupError(
+            f"--sip-edge needs the 'edge' extra ({exc.name} is not installed): "
+            "pip install 'pulumi-exotel[edge]'"
+        ) from None
     from pulumi_exotel.edge.subscribers import SubscriberStore
 
     workdir = workdir.resolve()  # Kamailio runs in its own directory: paths must be absolute
