@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 import pulumi
@@ -520,6 +521,7 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         trunk_sid = props["trunk_sid"]
         found = self._find(client, props) if props.get("adopt") else None
         if found is not None:
+            self._claim_adopted(client, props, found.id)
             # An adopted object was not ours to delete if a later step fails.
             made = self._complete(client, props, self._take_over(client, found, props))
             return child_id(trunk_sid, made.id), self._outputs(props, made)
@@ -540,11 +542,12 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         trunk_sid = props["trunk_sid"]
         scope = (client.settings.api_root, self.kind, trunk_sid)
         key = self._natural_key(props)
-        taken = _known_keys.claim(scope, key, lambda: self._keys_on_trunk(client, trunk_sid))
+        load = partial(self._keys_on_trunk, client, trunk_sid)
+        taken = _known_keys.claim(scope, key, load)
         if taken is not None and not taken.made_here and self._find(client, props) is None:
             # Listed earlier in this run and deleted since, outside this process: free after all.
             _known_keys.forget(scope, key)
-            taken = _known_keys.claim(scope, key, lambda: self._keys_on_trunk(client, trunk_sid))
+            taken = _known_keys.claim(scope, key, load)
         if taken is not None:
             raise self._in_use_error(props, taken)
         try:
@@ -552,6 +555,18 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         except BaseException:
             _known_keys.forget(scope, key)
             raise
+
+    def _claim_adopted(self, client: ExotelClient, props: Props, object_id: str) -> None:
+        """Refuse to adopt an object another resource of this program made or adopted
+        (``looks_before_posting`` kinds: Exotel itself would not stop two owners)."""
+        if not self.looks_before_posting:
+            return
+        trunk_sid = props["trunk_sid"]
+        scope = (client.settings.api_root, self.kind, trunk_sid)
+        load = partial(self._keys_on_trunk, client, trunk_sid)
+        taken = _known_keys.adopt(scope, self._natural_key(props), object_id, load)
+        if taken is not None:
+            raise self._in_use_error(props, taken)
 
     def _in_use_error(self, props: Props, taken: Taken) -> ExotelProviderError:
         if taken.made_here:

@@ -7,13 +7,13 @@ stack of n destinations. Instead, the first create on a trunk in a provider proc
 trunk once; after that the index follows this process's own creates and deletes, so every
 further create is decided without a request.
 
-Keys are claimed before the POST, so two resources of one program asking for the same key are
-told apart from an object someone else made: the second claim sees the first one's reservation
-(or the object it made) and can say so. The index can only be stale for objects changed
-outside this process during the run: the caller confirms an "in use" answer about an object it
-did not make with a fresh lookup before refusing; an equal object added outside Pulumi between
-the listing and the create is not seen (the same window any look-then-post has, made longer by
-the length of the run).
+Keys are claimed before the POST (and recorded when an object is adopted), so two resources of
+one program asking for the same key are told apart from an object someone else made: the
+second claim sees the first one's reservation (or the object it made) and can say so. The
+index can only be stale for objects changed outside this process during the run: the caller
+confirms an "in use" answer about an object it did not make with a fresh lookup before
+refusing; an equal object added outside Pulumi between the listing and the create is not seen
+(the same window any look-then-post has, made longer by the length of the run).
 """
 
 from __future__ import annotations
@@ -60,6 +60,19 @@ class NaturalKeyIndex:
             if entry is not None:
                 return Taken(entry.object_id, entry.made_here)
             entries[key] = _Entry(None, made_here=True)
+            return None
+
+    def adopt(
+        self, scope: Hashable, key: str, object_id: str, load: Callable[[], Mapping[str, str]]
+    ) -> Taken | None:
+        """Record that the caller takes over existing object ``object_id`` for ``key`` and
+        return None, or return the claim of another create or adoption of this process."""
+        entries = self._entries(scope, load)
+        with self._lock:
+            entry = entries.get(key)
+            if entry is not None and entry.made_here:
+                return Taken(entry.object_id, made_here=True)
+            entries[key] = _Entry(object_id, made_here=True)
             return None
 
     def settle(self, scope: Hashable, key: str, object_id: str) -> None:

@@ -202,3 +202,14 @@ def test_a_destination_deleted_during_the_run_can_be_created_again(
         FQDN_DEST,
         OTHER_DEST,
     ]
+
+
+def test_two_resources_of_one_program_cannot_both_adopt_one_destination(
+    destinations: Engine, trunk_sid: str, api: ExotelClient
+) -> None:
+    api.create_destination_uri(trunk_sid, FQDN_DEST)
+    news = {"trunk_sid": trunk_sid, "destination": FQDN_DEST, "adopt": True}
+    destinations.create(news)
+    with pytest.raises(ExotelProviderError, match="two DestinationUri resources"):
+        destinations.create(news)
+    assert len(api.list_destination_uris(trunk_sid)) == 1
