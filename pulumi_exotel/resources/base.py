@@ -387,7 +387,9 @@ class ExotelProvider(ResourceProvider, abc.ABC):
         return ExotelProviderError(
             f"{what} already exists in Exotel{said}. To manage the existing object with Pulumi, "
             f"pass adopt=True to this {self.resource_class} (it is then taken over as it is and "
-            "brought in line with your program); otherwise choose a different value."
+            "brought in line with your program); otherwise choose a different value. If another "
+            "resource of your program already declares it, keep only one of the two instead: "
+            "adopting would make two resources own one object."
         )
 
     @staticmethod
