@@ -11,10 +11,11 @@ Each provider declares its inputs as a table of :class:`InputSpec` (rule, defaul
 change does: update in place, replace, or nothing), so ``check`` and ``diff`` are written once
 here and stay local: they never build a client or make a request.
 
-Every resource is made by one adopt-or-create flow, :class:`AdoptOrCreateProvider`, whose
-hooks each kind fills in; the four objects that live under a trunk add their id form
-``trunk_sid/child_id``, read and delete in ``children.TrunkChildProvider``.
-:class:`ExotelResource` is the base of the five resource classes users write in programs.
+The four objects that live under a trunk (phone mappings, digest credentials, ACL entries,
+destinations) share their id form ``trunk_sid/child_id`` and the read, delete and
+adopt-or-create flow: :class:`TrunkChildProvider` writes those once, and every child, the digest
+credential included, only fills in its hooks. :class:`ExotelResource` is the base of the five
+resource classes users write in their programs.
 
 Errors raised from provider methods reach the user as the CLI's error text; they are
 :class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
@@ -31,10 +32,11 @@ import abc
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from functools import partial
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -62,22 +64,26 @@ from pulumi_exotel.client import (
 )
 from pulumi_exotel.client.http import CONNECT_GIVE_UP_SECONDS
 from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings
-from pulumi_exotel.resources.validation import InvalidInput
+from pulumi_exotel.resources.natural_keys import NaturalKeyIndex, Taken
+from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
 
 __all__ = [
-    "AdoptOrCreateProvider",
     "ExotelProvider",
     "ExotelProviderError",
     "ExotelResource",
     "InputSpec",
     "Props",
+    "TrunkChildProvider",
     "bool_failures",
+    "by_id",
+    "child_id",
     "configure_stack",
     "current_settings",
     "forget_stack",
     "get_client",
     "settings_problem",
     "is_unknown",
+    "object_id_output",
 ]
 
 #: Reads in one provider process share a trunk's child listing when it is at most this many
@@ -89,6 +95,8 @@ Props = dict[str, Any]
 OnChange = Literal["update", "replace", "none"]
 
 _lock = threading.Lock()
+#: the natural keys of trunks' children this process knows of (``looks_before_posting`` kinds)
+_known_keys = NaturalKeyIndex()
 _stack_config: dict[str, Any] = {}
 #: what ``settings_problem`` found for the current ``_stack_config`` (computed once); empty
 #: until ``configure_stack`` ran, then the check is due
@@ -473,44 +481,125 @@ def _without_provider(props: Props) -> Props:
     return {k: v for k, v in props.items() if k != "__provider"}
 
 
-ObjT = TypeVar("ObjT")
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
 
 
-class AdoptOrCreateProvider(ExotelProvider, Generic[ObjT]):
-    """The one create flow of the five Exotel resources; each kind gives its calls as hooks.
+ChildT = TypeVar("ChildT", bound=_HasId)
 
-    :meth:`_create` is the one place an Exotel object comes into being:
 
-    1. ``_prepare``: values decided at create time (defaults from the settings, generated
-       names, the realm), no write;
-    2. with ``adopt``, ``_find`` the object with the same natural key and ``_take_over`` it;
-    3. otherwise ``_post``: one write, while ``_claimed`` holds the natural key where Exotel
-       would append a repeat instead of refusing it (destinations, see ``children``);
-    4. ``_complete``: follow-up writes or checks (a caller id, routing, the SIP edge); if it
-       fails, an object posted in step 3 is deleted again (``_unmake``), because Pulumi keeps
-       no partial state of a failed create (pulumi/pulumi#5210). An adopted object is never
-       deleted.
+class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
+    """Base of the providers of objects under a trunk, whose Pulumi id is ``trunk_sid/child_id``.
 
-    Work that must surround every create of every kind (an intent record before the write,
-    recognising an object an interrupted earlier create left behind) belongs in
-    :meth:`_create` around steps 2 and 3, not in the per-kind hooks.
+    Create, read and delete are written here once; each child gives its client calls as the
+    abstract hooks below (the digest credential too: its generated values and realm come from
+    ``_prepare``, its check at the SIP edge from ``_complete``).
+
+    **The create flow** (:meth:`_create`) is the one place a child object comes into being:
+
+    1. ``_prepare``: values decided at create time (generated names, the realm), no write;
+    2. ``_find`` (with ``adopt``): the existing object with the same natural key, taken over
+       by ``_take_over``;
+    3. otherwise ``_post``: one write. Where Exotel appends a repeat instead of refusing it
+       (``looks_before_posting``), the key is first claimed in the process's
+       :class:`~pulumi_exotel.resources.natural_keys.NaturalKeyIndex`, which lists each trunk
+       once per process instead of once per create;
+    4. ``_complete``: follow-up writes or checks; if it fails, an object posted in step 3 is
+       deleted again (Pulumi keeps no partial state, pulumi/pulumi#5210).
+
+    Work that must surround every create (an intent record before the write, recognising an
+    object an interrupted earlier create left behind) belongs in :meth:`_create` around steps
+    2 and 3, not in the per-kind hooks.
     """
+
+    #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
+    #: to adopt it). Where it appends a repeat instead, create must know the trunk's keys.
+    looks_before_posting: ClassVar[bool] = False
 
     def _create(self, props: Props) -> tuple[str, Props]:
         client = self.client
         props = self._prepare(client, props)
+        trunk_sid = props["trunk_sid"]
         found = self._find(client, props) if props.get("adopt") else None
         if found is not None:
-            self._claim_adopted(client, props, found)
-            made = self._take_over(client, found, props)
-            made = self._complete(client, props, made, adopted=True)
-            return self._pulumi_id(props, made), self._outputs(props, made)
+            self._claim_adopted(client, props, found.id)
+            # An adopted object was not ours to delete if a later step fails.
+            made = self._complete(client, props, self._take_over(client, found, props))
+            return child_id(trunk_sid, made.id), self._outputs(props, made)
         with self._claimed(client, props) as settle:
             made = self._post(client, props)
-            settle(made)
-        with self._undo_on_error(lambda: self._unmake(client, props, made)):
-            made = self._complete(client, props, made, adopted=False)
-        return self._pulumi_id(props, made), self._outputs(props, made)
+            settle(made.id)
+        with self._undo_on_error(lambda: self._remove_known(client, trunk_sid, made.id)):
+            made = self._complete(client, props, made)
+        return child_id(trunk_sid, made.id), self._outputs(props, made)
+
+    @contextmanager
+    def _claimed(self, client: ExotelClient, props: Props) -> Iterator[Callable[[str], None]]:
+        """Hold this create's natural key while it posts (``looks_before_posting`` kinds only):
+        refuse a key in use, yield the function that records the object made."""
+        if not self.looks_before_posting:
+            yield lambda _object_id: None
+            return
+        trunk_sid = props["trunk_sid"]
+        scope = (client.settings.api_root, self.kind, trunk_sid)
+        key = self._natural_key(props)
+        load = partial(self._keys_on_trunk, client, trunk_sid)
+        taken = _known_keys.claim(scope, key, load)
+        if taken is not None and not taken.made_here and self._find(client, props) is None:
+            # Listed earlier in this run and deleted since, outside this process: free after all.
+            _known_keys.forget(scope, key)
+            taken = _known_keys.claim(scope, key, load)
+        if taken is not None:
+            raise self._in_use_error(props, taken)
+        try:
+            yield lambda object_id: _known_keys.settle(scope, key, object_id)
+        except BaseException:
+            _known_keys.forget(scope, key)
+            raise
+
+    def _claim_adopted(self, client: ExotelClient, props: Props, object_id: str) -> None:
+        """Refuse to adopt an object another resource of this program made or adopted
+        (``looks_before_posting`` kinds: Exotel itself would not stop two owners)."""
+        if not self.looks_before_posting:
+            return
+        trunk_sid = props["trunk_sid"]
+        scope = (client.settings.api_root, self.kind, trunk_sid)
+        load = partial(self._keys_on_trunk, client, trunk_sid)
+        taken = _known_keys.adopt(scope, self._natural_key(props), object_id, load)
+        if taken is not None:
+            raise self._in_use_error(props, taken)
+
+    def _in_use_error(self, props: Props, taken: Taken) -> ExotelProviderError:
+        if taken.made_here:
+            return ExotelProviderError(
+                f"{self._describe(props)} is asked for by two {self.resource_class} resources "
+                "of this program; Exotel would keep both as repeats. Keep one of them."
+            )
+        return self._exists_error(self._describe(props))
+
+    def _read(self, id_: str, props: Props) -> Props | None:
+        trunk_sid, object_id = self._parse_id(id_)
+        found = self._get(self.client, trunk_sid, object_id, READ_MAX_AGE)
+        return None if found is None else self._outputs({**props, "trunk_sid": trunk_sid}, found)
+
+    def _delete(self, id_: str, props: Props) -> None:
+        trunk_sid, object_id = self._parse_id(id_)
+        self._remove_known(self.client, trunk_sid, object_id)
+
+    def _remove_known(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        """``_remove``, and forget the object's key (a later create of it looks again)."""
+        try:
+            self._remove(client, trunk_sid, object_id)
+        finally:
+            _known_keys.discard((client.settings.api_root, self.kind, trunk_sid), object_id)
+
+    def _parse_id(self, id_: str) -> tuple[str, str]:
+        """``(trunk_sid, child_id)`` of this resource's id, or a user-facing error."""
+        try:
+            return parse_child_id(id_, self.resource_class, self.id_field)
+        except ValueError as exc:
+            raise ExotelProviderError(str(exc)) from None
 
     # --- hooks with a default --------------------------------------------------------------
 
@@ -518,49 +607,70 @@ class AdoptOrCreateProvider(ExotelProvider, Generic[ObjT]):
         """The checked inputs plus what is decided at create time (no write)."""
         return props
 
-    def _complete(self, client: ExotelClient, props: Props, made: ObjT, *, adopted: bool) -> ObjT:
+    def _complete(self, client: ExotelClient, props: Props, made: ChildT) -> ChildT:
         """Follow-up writes or checks on a new or adopted object; the object as it ends up."""
         return made
 
-    @contextmanager
-    def _claimed(self, client: ExotelClient, props: Props) -> Iterator[Callable[[ObjT], None]]:
-        """Hold the object's natural key while it is posted; yields what records the object
-        made. By default there is nothing to hold: Exotel refuses a repeat itself (1008)."""
-        yield lambda _made: None
-
-    def _claim_adopted(self, client: ExotelClient, props: Props, found: ObjT) -> None:
-        """Refuse to adopt what another resource of this program owns (default: Exotel's
-        own uniqueness is enough)."""
-
-    # --- hooks every kind gives ------------------------------------------------------------
+    # --- hooks every child gives -------------------------------------------------------------
 
     @abc.abstractmethod
     def _describe(self, props: Props) -> str:
         """The object named by its natural key, for messages (``IP 44.248.146.11 on ...``)."""
 
     @abc.abstractmethod
-    def _find(self, client: ExotelClient, props: Props) -> ObjT | None:
+    def _natural_key(self, props: Props) -> str:
+        """The value that names the object on its trunk (phone number, IP, user name...), in
+        the form Exotel compares it."""
+
+    @abc.abstractmethod
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        """``natural key → object id`` of the trunk's objects of this kind (one listing)."""
+
+    @abc.abstractmethod
+    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
         """The existing object with the natural key of ``props``, if any."""
 
     @abc.abstractmethod
-    def _post(self, client: ExotelClient, props: Props) -> ObjT:
+    def _post(self, client: ExotelClient, props: Props) -> ChildT:
         """A new object as ``props`` ask; a 1008 becomes the error that says how to adopt."""
 
     @abc.abstractmethod
-    def _take_over(self, client: ExotelClient, found: ObjT, props: Props) -> ObjT:
+    def _take_over(self, client: ExotelClient, found: ChildT, props: Props) -> ChildT:
         """Adopt ``found``: bring it in line with ``props``, or refuse what cannot change."""
 
     @abc.abstractmethod
-    def _unmake(self, client: ExotelClient, props: Props, made: ObjT) -> None:
-        """Delete an object this create posted, because a later step of it failed."""
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> ChildT | None:
+        """The object as Exotel has it (from a listing at most ``max_age`` s old, shared with
+        the other reads of this refresh); None (or ``NotFound``) when it is gone."""
 
     @abc.abstractmethod
-    def _pulumi_id(self, props: Props, obj: ObjT) -> str:
-        """The resource's Pulumi id for ``obj``."""
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        """Delete the object; ``NotFound`` when it is already gone."""
 
     @abc.abstractmethod
-    def _outputs(self, inputs: Props, obj: ObjT) -> Props:
+    def _outputs(self, inputs: Props, obj: ChildT) -> Props:
         """The resource's outputs: ``inputs`` with what Exotel says about the object."""
+
+
+def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
+    """The child with Exotel id ``object_id`` from a listing (there is no GET by id)."""
+    return next((c for c in children if c.id == object_id), None)
+
+
+def child_id(trunk_sid: str, object_id: str) -> str:
+    """A child resource's Pulumi id: ``trunk_sid/child_id``."""
+    return f"{trunk_sid}/{object_id}"
+
+
+def object_id_output(resource_id: pulumi.Output[str]) -> pulumi.Output[str]:
+    """A child resource's Exotel id (``mapping_id``...) from its Pulumi id ``trunk_sid/child_id``.
+
+    Taken from the id rather than from the provider's outputs because the engine keeps the id
+    known in a preview of an in-place update, and a dynamic provider's other outputs are not.
+    """
+    return resource_id.apply(lambda value: value.split("/", 1)[-1])
 
 
 class ExotelResource(Resource):

@@ -28,9 +28,11 @@ from pulumi_exotel.resources.base import (
     ExotelResource,
     InputSpec,
     Props,
+    TrunkChildProvider,
+    by_id,
     is_unknown,
+    object_id_output,
 )
-from pulumi_exotel.resources.children import TrunkChildProvider, by_id, object_id_output
 from pulumi_exotel.resources.validation import (
     TRUNK_SID_RE,
     excerpt,
@@ -139,7 +141,7 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
         return found  # its routing is set by _complete, as for a new entry
 
     def _complete(
-        self, client: ExotelClient, props: Props, made: DestinationObject, *, adopted: bool
+        self, client: ExotelClient, props: Props, made: DestinationObject
     ) -> DestinationObject:
         """Bring priority and weight to the wanted values (Exotel's POST takes neither)."""
         priority = props.get("priority", DEFAULT_PRIORITY)

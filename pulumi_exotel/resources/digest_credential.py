@@ -35,10 +35,12 @@ from pulumi_exotel.resources.base import (
     ExotelResource,
     InputSpec,
     Props,
+    TrunkChildProvider,
     bool_failures,
+    by_id,
     is_unknown,
+    object_id_output,
 )
-from pulumi_exotel.resources.children import TrunkChildProvider, by_id, object_id_output
 from pulumi_exotel.resources.trunk import trunk_sip_realm
 from pulumi_exotel.resources.validation import (
     validate_domain_name,
@@ -246,7 +248,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
         return client.update_digest_credential(props["trunk_sid"], found.id, **changes)
 
     def _complete(
-        self, client: ExotelClient, props: Props, made: CredentialObject, *, adopted: bool
+        self, client: ExotelClient, props: Props, made: CredentialObject
     ) -> CredentialObject:
         if props.get("verify_at_edge"):
             self._verify_at_edge(

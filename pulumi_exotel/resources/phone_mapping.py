@@ -18,8 +18,10 @@ from pulumi_exotel.resources.base import (
     ExotelResource,
     InputSpec,
     Props,
+    TrunkChildProvider,
+    by_id,
+    object_id_output,
 )
-from pulumi_exotel.resources.children import TrunkChildProvider, by_id, object_id_output
 from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
 
 __all__ = ["PhoneMapping", "PhoneMappingProvider"]

@@ -18,7 +18,7 @@ from pulumi_exotel.client import Duplicate, ExotelClient, NotFound
 from pulumi_exotel.client.models import Trunk as TrunkObject
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
-    AdoptOrCreateProvider,
+    ExotelProvider,
     ExotelProviderError,
     ExotelResource,
     InputSpec,
@@ -90,7 +90,7 @@ def trunk_sip_realm(client: ExotelClient, trunk_sid: str) -> str:
         return realm
 
 
-class TrunkProvider(AdoptOrCreateProvider[TrunkObject]):
+class TrunkProvider(ExotelProvider):
     """Create, read, update and delete one trunk (and its caller-id setting)."""
 
     kind = "trunk"
@@ -151,56 +151,32 @@ class TrunkProvider(AdoptOrCreateProvider[TrunkObject]):
         known = ("edge_tcp", "edge_tls", "sip_realm")
         return {**super()._inputs_from(outs), **{k: outs[k] for k in known if outs.get(k)}}
 
-    # --- hooks of the shared create flow ----------------------------------------------------
-
-    def _prepare(self, client: ExotelClient, props: Props) -> Props:
-        return {
-            **props,
-            "nso_code": props.get("nso_code") or DEFAULT_NSO_CODE,
-            "domain_name": props.get("domain_name") or client.settings.default_domain_name,
-        }
-
-    def _describe(self, props: Props) -> str:
-        return f"A trunk named {props['trunk_name']!r}"
-
-    def _find(self, client: ExotelClient, props: Props) -> TrunkObject | None:
-        return client.find_trunk(props["trunk_name"])
-
-    def _post(self, client: ExotelClient, props: Props) -> TrunkObject:
-        try:
-            return client.create_trunk(
-                props["trunk_name"], domain_name=props["domain_name"], nso_code=props["nso_code"]
-            )
-        except Duplicate as exc:
-            raise self._exists_error(self._describe(props), exc) from None
-
-    def _take_over(self, client: ExotelClient, found: TrunkObject, props: Props) -> TrunkObject:
-        self._check_adoptable(found, props["domain_name"], props["nso_code"])
-        return found
-
-    def _complete(
-        self, client: ExotelClient, props: Props, made: TrunkObject, *, adopted: bool
-    ) -> TrunkObject:
-        current = self._caller_id(client, made) if adopted else None
-        self._set_caller_id(client, made.trunk_sid, props.get("caller_id"), current)
-        return made
-
-    def _unmake(self, client: ExotelClient, props: Props, made: TrunkObject) -> None:
-        client.delete_trunk(made.trunk_sid)
-
-    def _pulumi_id(self, props: Props, obj: TrunkObject) -> str:
-        return obj.trunk_sid
-
-    def _outputs(self, inputs: Props, obj: TrunkObject) -> Props:
-        return self._trunk_outputs(inputs, obj, inputs.get("caller_id"), current_settings())
-
-    # --- read / update / delete -----------------------------------------------------------
+    def _create(self, props: Props) -> tuple[str, Props]:
+        settings = current_settings()
+        client = get_client(settings)
+        name = props["trunk_name"]
+        nso_code = props.get("nso_code") or DEFAULT_NSO_CODE
+        domain_name = props.get("domain_name") or settings.default_domain_name
+        caller_id = props.get("caller_id")
+        existing = client.find_trunk(name) if props.get("adopt") else None
+        if existing is not None:
+            self._check_adoptable(existing, domain_name, nso_code)
+            trunk = existing
+            self._set_caller_id(client, trunk.trunk_sid, caller_id, self._caller_id(client, trunk))
+        else:
+            try:
+                trunk = client.create_trunk(name, domain_name=domain_name, nso_code=nso_code)
+            except Duplicate as exc:
+                raise self._exists_error(f"A trunk named {name!r}", exc) from None
+            with self._undo_on_error(lambda: client.delete_trunk(trunk.trunk_sid)):
+                self._set_caller_id(client, trunk.trunk_sid, caller_id, None)
+        return trunk.trunk_sid, self._outputs(props, trunk, caller_id, settings)
 
     def _read(self, id_: str, props: Props) -> Props | None:
         settings = current_settings()
         client = get_client(settings)
         trunk = client.get_trunk(id_)
-        return self._trunk_outputs(props, trunk, self._caller_id(client, trunk), settings)
+        return self._outputs(props, trunk, self._caller_id(client, trunk), settings)
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         settings = current_settings()
@@ -210,7 +186,7 @@ class TrunkProvider(AdoptOrCreateProvider[TrunkObject]):
         else:
             trunk = TrunkObject.model_validate(olds)  # unchanged: no need to read it back
         self._set_caller_id(client, id_, news.get("caller_id"), olds.get("caller_id"))
-        return self._trunk_outputs(news, trunk, news.get("caller_id"), settings)
+        return self._outputs(news, trunk, news.get("caller_id"), settings)
 
     def _delete(self, id_: str, props: Props) -> None:
         self.client.delete_trunk(id_)
@@ -249,7 +225,7 @@ class TrunkProvider(AdoptOrCreateProvider[TrunkObject]):
                 )
 
     @staticmethod
-    def _trunk_outputs(
+    def _outputs(
         inputs: Props, trunk: TrunkObject, caller_id: str | None, settings: ExotelSettings
     ) -> Props:
         domain_name = trunk.domain_name or inputs.get("domain_name")

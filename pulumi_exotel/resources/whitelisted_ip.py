@@ -19,8 +19,10 @@ from pulumi_exotel.resources.base import (
     ExotelResource,
     InputSpec,
     Props,
+    TrunkChildProvider,
+    by_id,
+    object_id_output,
 )
-from pulumi_exotel.resources.children import TrunkChildProvider, by_id, object_id_output
 from pulumi_exotel.resources.validation import (
     DEFAULT_MASK,
     validate_mask,
