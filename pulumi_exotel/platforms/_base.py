@@ -4,10 +4,7 @@ tables, so ``check`` and ``diff`` stay local: zero requests).
 
 How a platform module uses it::
 
-    SETTINGS = PlatformSettings("Retell", extra="retell", settings={
-        "api_key": Setting("retell:apiKey", "RETELL_API_KEY", secret=True),
-        "base_url": Setting("retell:baseUrl", "RETELL_BASE_URL", required=False),
-    })
+    SETTINGS = api_key_settings("Retell", extra="retell")  # retell:apiKey, RETELL_API_KEY...
 
     class PhoneNumberProvider(PlatformProvider[RetellClient]):
         settings_spec = SETTINGS
@@ -83,6 +80,7 @@ __all__ = [
     "Props",
     "ResolvedSettings",
     "Setting",
+    "api_key_settings",
     "import_sdk",
     "is_unknown",
     "may_have_applied",
@@ -199,6 +197,21 @@ class PlatformSettings:
         return " / ".join(f"'{s.key}' ({s.env})" for s in secret)
 
 
+def api_key_settings(platform: str, extra: str) -> PlatformSettings:
+    """The settings of a platform reached with one API key: ``<extra>:apiKey`` (secret) or
+    ``<EXTRA>_API_KEY``, and the optional ``<extra>:baseUrl`` or ``<EXTRA>_BASE_URL`` (another
+    server, such as the local twin in tests)."""
+    env = extra.upper()
+    return PlatformSettings(
+        platform,
+        extra=extra,
+        settings={
+            "api_key": Setting(f"{extra}:apiKey", f"{env}_API_KEY", secret=True),
+            "base_url": Setting(f"{extra}:baseUrl", f"{env}_BASE_URL", required=False),
+        },
+    )
+
+
 _lock = threading.Lock()
 #: The config keys of every platform whose provider was configured in this process.
 _stack_config: dict[str, Any] = {}
@@ -240,11 +253,12 @@ _ADDRESS_RULE = (
 )
 
 
-def validate_sip_address(value: object, field: str) -> str:
-    """``host:port`` with a DNS name or IPv4 host (no scheme, no parameters)."""
+def validate_sip_address(value: object, field: str, rule: str = _ADDRESS_RULE) -> str:
+    """``host:port`` with a DNS name or IPv4 host (no scheme, no parameters); ``rule`` is what
+    the error says it must be."""
     match = _ADDRESS_RE.fullmatch(value) if isinstance(value, str) else None
     if match is None or not 1 <= int(match["port"]) <= 65535:
-        raise InvalidInput(field, value, _ADDRESS_RULE)
+        raise InvalidInput(field, value, rule)
     return str(value)
 
 

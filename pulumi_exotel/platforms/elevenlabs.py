@@ -45,10 +45,9 @@ from pulumi_exotel.platforms._base import (
     InputSpec,
     PlatformProvider,
     PlatformResource,
-    PlatformSettings,
     Props,
     ResolvedSettings,
-    Setting,
+    api_key_settings,
     import_sdk,
     secret_input,
     validate_secret_text,
@@ -76,14 +75,7 @@ _bodies = import_sdk(
     "elevenlabs",
 )
 
-SETTINGS = PlatformSettings(
-    "ElevenLabs",
-    extra="elevenlabs",
-    settings={
-        "api_key": Setting("elevenlabs:apiKey", "ELEVENLABS_API_KEY", secret=True),
-        "base_url": Setting("elevenlabs:baseUrl", "ELEVENLABS_BASE_URL", required=False),
-    },
-)
+SETTINGS = api_key_settings("ElevenLabs", extra="elevenlabs")
 
 
 #: The voice_ai mappings of ElevenLabs' create and update calls: the bodies sent here.

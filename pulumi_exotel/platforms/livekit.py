@@ -30,7 +30,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
 from pulumi.dynamic import CheckFailure
@@ -47,6 +47,8 @@ from pulumi_exotel.platforms._base import (
     import_sdk,
     is_unknown,
     secret_input,
+    validate_secret_text,
+    validate_sip_address,
 )
 from pulumi_exotel.resources.validation import InvalidInput, validate_e164
 from pulumi_exotel.sip_uri import Transport
@@ -102,75 +104,76 @@ class LiveKitSip:
     def __init__(self, url: str, api_key: str, api_secret: str) -> None:
         self._url, self._api_key, self._api_secret = url, api_key, api_secret
 
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, answer: type[_T], method: str, *args: Any, **kwargs: Any) -> _T:
+        """``api.sip.<method>(...)``, whose answer is an ``answer``."""
+
         async def call() -> Any:
             api = LiveKitAPI(self._url, self._api_key, self._api_secret, failover=False)
             async with api:
                 return await getattr(api.sip, method)(*args, **kwargs)
 
-        return asyncio.run(call())
+        result: _T = asyncio.run(call())
+        return result
 
     def outbound_trunks(self, ids: Sequence[str] = ()) -> list[sip.SIPOutboundTrunkInfo]:
         request = sip.ListSIPOutboundTrunkRequest(trunk_ids=list(ids))
-        return list(self._call("list_outbound_trunk", request).items)
+        return list(
+            self._call(sip.ListSIPOutboundTrunkResponse, "list_outbound_trunk", request).items
+        )
 
     def inbound_trunks(self, ids: Sequence[str] = ()) -> list[sip.SIPInboundTrunkInfo]:
         request = sip.ListSIPInboundTrunkRequest(trunk_ids=list(ids))
-        return list(self._call("list_inbound_trunk", request).items)
+        return list(
+            self._call(sip.ListSIPInboundTrunkResponse, "list_inbound_trunk", request).items
+        )
 
     def dispatch_rules(self, ids: Sequence[str] = ()) -> list[sip.SIPDispatchRuleInfo]:
         request = sip.ListSIPDispatchRuleRequest(dispatch_rule_ids=list(ids))
-        return list(self._call("list_dispatch_rule", request).items)
+        return list(
+            self._call(sip.ListSIPDispatchRuleResponse, "list_dispatch_rule", request).items
+        )
 
     def create_outbound_trunk(self, trunk: sip.SIPOutboundTrunkInfo) -> sip.SIPOutboundTrunkInfo:
         request = sip.CreateSIPOutboundTrunkRequest(trunk=trunk)
-        result: sip.SIPOutboundTrunkInfo = self._call("create_outbound_trunk", request)
-        return result
+        return self._call(sip.SIPOutboundTrunkInfo, "create_outbound_trunk", request)
 
     def create_inbound_trunk(self, trunk: sip.SIPInboundTrunkInfo) -> sip.SIPInboundTrunkInfo:
         request = sip.CreateSIPInboundTrunkRequest(trunk=trunk)
-        result: sip.SIPInboundTrunkInfo = self._call("create_inbound_trunk", request)
-        return result
+        return self._call(sip.SIPInboundTrunkInfo, "create_inbound_trunk", request)
 
     def create_dispatch_rule(self, rule: sip.SIPDispatchRuleInfo) -> sip.SIPDispatchRuleInfo:
         request = sip.CreateSIPDispatchRuleRequest(dispatch_rule=rule)
-        result: sip.SIPDispatchRuleInfo = self._call("create_dispatch_rule", request)
-        return result
+        return self._call(sip.SIPDispatchRuleInfo, "create_dispatch_rule", request)
 
     def update_outbound_trunk(self, trunk_id: str, **fields: Any) -> sip.SIPOutboundTrunkInfo:
         """LiveKit's partial update: only the given fields change."""
-        result: sip.SIPOutboundTrunkInfo = self._call(
-            "update_outbound_trunk_fields", trunk_id, **fields
-        )
-        return result
+        method = "update_outbound_trunk_fields"
+        return self._call(sip.SIPOutboundTrunkInfo, method, trunk_id, **fields)
 
     def replace_outbound_trunk(
         self, trunk_id: str, trunk: sip.SIPOutboundTrunkInfo
     ) -> sip.SIPOutboundTrunkInfo:
         """LiveKit's full update: the trunk keeps its id and takes every field of ``trunk``."""
-        result: sip.SIPOutboundTrunkInfo = self._call("update_outbound_trunk", trunk_id, trunk)
-        return result
+        return self._call(sip.SIPOutboundTrunkInfo, "update_outbound_trunk", trunk_id, trunk)
 
     def update_inbound_trunk(self, trunk_id: str, **fields: Any) -> sip.SIPInboundTrunkInfo:
         """LiveKit's partial update: only the given fields change."""
-        result: sip.SIPInboundTrunkInfo = self._call(
-            "update_inbound_trunk_fields", trunk_id, **fields
-        )
-        return result
+        method = "update_inbound_trunk_fields"
+        return self._call(sip.SIPInboundTrunkInfo, method, trunk_id, **fields)
 
     def replace_dispatch_rule(
         self, rule_id: str, rule: sip.SIPDispatchRuleInfo
     ) -> sip.SIPDispatchRuleInfo:
         """LiveKit's full update: the rule keeps its id and takes every field of ``rule``."""
-        result: sip.SIPDispatchRuleInfo = self._call("update_dispatch_rule", rule_id, rule)
-        return result
+        return self._call(sip.SIPDispatchRuleInfo, "update_dispatch_rule", rule_id, rule)
 
     def delete_trunk(self, trunk_id: str) -> None:
-        self._call("delete_trunk", sip.DeleteSIPTrunkRequest(sip_trunk_id=trunk_id))
+        request = sip.DeleteSIPTrunkRequest(sip_trunk_id=trunk_id)
+        self._call(sip.SIPTrunkInfo, "delete_trunk", request)
 
     def delete_dispatch_rule(self, rule_id: str) -> None:
         request = sip.DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=rule_id)
-        self._call("delete_dispatch_rule", request)
+        self._call(sip.SIPDispatchRuleInfo, "delete_dispatch_rule", request)
 
 
 # --- Input rules (no I/O) ---------------------------------------------------------------------
@@ -195,21 +198,9 @@ def _validate_text(value: object, field: str) -> str:
     return value
 
 
-def _validate_password(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(field, value, "must be a non-empty string", secret=True)
-    return value
-
-
-_ADDRESS_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
-
-
 def _validate_address(value: object, field: str) -> str:
     rule = "must be host:port without a sip: scheme, e.g. in.voip.exotel.com:443"
-    match = _ADDRESS_RE.fullmatch(value) if isinstance(value, str) else None
-    if match is None or not 1 <= int(match["port"]) <= 65535:
-        raise InvalidInput(field, value, rule)
-    return str(value)
+    return validate_sip_address(value, field, rule)
 
 
 def _validate_transport(value: object, field: str) -> str:
@@ -297,22 +288,6 @@ class _LiveKitProvider(PlatformProvider[LiveKitSip]):
             )
         return named[0] if named else None
 
-    @staticmethod
-    def _recover(create: Callable[[], _T], lookup: Callable[[], _T | None]) -> _T:
-        """Run ``create``; if its answer is lost, the object may exist all the same. LiveKit has
-        no idempotency key, so look it up by name (nothing had that name before) and keep it:
-        failing instead would leave it orphaned outside Pulumi's state."""
-        try:
-            return create()
-        except Exception as failure:
-            try:
-                found = lookup()
-            except Exception:
-                raise failure from None  # the create's own error is the one to report
-            if found is None:
-                raise
-            return found
-
     def _inputs_from(self, outs: Props) -> Props:
         inputs = super()._inputs_from(outs)
         # A password read back is never stored as a plain input after a refresh.
@@ -351,43 +326,69 @@ def _list_update(old: Any, new: Any) -> Any:
 _OUTBOUND_OUTPUTS = (*OUTBOUND_FIELDS, "destination_country")
 
 
-class SipOutboundTrunkProvider(_LiveKitProvider):
+class _TrunkProvider(_LiveKitProvider):
+    """What the outbound and inbound trunk providers share: the trunk built from the fields
+    LiveKit keeps (``trunk_fields``), lookup by name, take-over through ``_patch``, read back."""
+
+    secret_fields = ("auth_password",)
+    trunk_fields: ClassVar[tuple[str, ...]]
+    trunk_type: ClassVar[type[Any]]
+
+    def _trunks(self, client: LiveKitSip, ids: Sequence[str] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _create_trunk(self, client: LiveKitSip, trunk: Any) -> Any:
+        raise NotImplementedError
+
+    def _find(self, client: LiveKitSip, props: Props) -> Any | None:
+        return self._named(self._trunks(client), props["name"])
+
+    def _post(self, client: LiveKitSip, props: Props) -> Any:
+        given = {k: props[k] for k in self.trunk_fields if props.get(k) is not None}
+        trunk = self.trunk_type(**given)
+        return self._post_or_find(client, props, lambda: self._create_trunk(client, trunk))
+
+    def _take_over(self, client: LiveKitSip, found: Any, props: Props) -> Any:
+        current = _trunk_outputs({}, found, self.trunk_fields)
+        return self._patch(client, found.sip_trunk_id, current, props)
+
+    def _get(self, client: LiveKitSip, id_: str) -> Any | None:
+        found = self._trunks(client, [id_])
+        return found[0] if found else None
+
+    def _remove(self, client: LiveKitSip, id_: str) -> None:
+        client.delete_trunk(id_)
+
+    def _object_id(self, obj: Any) -> str:
+        return str(obj.sip_trunk_id)
+
+    def _outputs(self, inputs: Props, obj: Any) -> Props:
+        return _trunk_outputs(inputs, obj, self.trunk_fields)
+
+
+class SipOutboundTrunkProvider(_TrunkProvider):
     """Create, read, update (in place) and delete one LiveKit SIP outbound trunk."""
 
     kind = "LiveKit SIP outbound trunk"
     resource_class = "SipOutboundTrunk"
-    secret_fields = ("auth_password",)
+    trunk_fields = _OUTBOUND_OUTPUTS
+    trunk_type = sip.SIPOutboundTrunkInfo
     fields = {
         "name": InputSpec(_validate_name, "update", required=True),
         "address": InputSpec(_validate_address, "update", required=True),
         "transport": InputSpec(_validate_transport, "update", required=True),
         "numbers": InputSpec(_list_of(validate_e164, at_least_one=True), "update", required=True),
         "auth_username": InputSpec(_validate_nonempty, "update", required=True),
-        "auth_password": InputSpec(_validate_password, "update", required=True),
+        "auth_password": InputSpec(validate_secret_text, "update", required=True),
         "metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
         "destination_country": InputSpec(_validate_country, "update", canonical=_or_empty),
     }
 
-    def _find(self, client: LiveKitSip, props: Props) -> sip.SIPOutboundTrunkInfo | None:
-        return self._named(client.outbound_trunks(), props["name"])
+    def _trunks(self, client: LiveKitSip, ids: Sequence[str] = ()) -> list[Any]:
+        return client.outbound_trunks(ids)
 
-    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPOutboundTrunkInfo:
-        trunk = sip.SIPOutboundTrunkInfo(
-            **{k: props[k] for k in _OUTBOUND_OUTPUTS if props.get(k) is not None}
-        )
-        return self._recover(
-            lambda: client.create_outbound_trunk(trunk), lambda: self._find(client, props)
-        )
-
-    def _take_over(
-        self, client: LiveKitSip, found: sip.SIPOutboundTrunkInfo, props: Props
-    ) -> sip.SIPOutboundTrunkInfo:
-        current = _trunk_outputs({}, found, _OUTBOUND_OUTPUTS)
-        return self._patch(client, found.sip_trunk_id, current, props)
-
-    def _get(self, client: LiveKitSip, id_: str) -> sip.SIPOutboundTrunkInfo | None:
-        found = client.outbound_trunks([id_])
-        return found[0] if found else None
+    def _create_trunk(self, client: LiveKitSip, trunk: Any) -> Any:
+        return client.create_outbound_trunk(trunk)
 
     def _patch(
         self, client: LiveKitSip, id_: str, olds: Props, news: Props
@@ -422,15 +423,6 @@ class SipOutboundTrunkProvider(_LiveKitProvider):
             current.metadata = fields["metadata"] or ""
             return client.replace_outbound_trunk(id_, current)
         return client.update_outbound_trunk(id_, **changes)
-
-    def _remove(self, client: LiveKitSip, id_: str) -> None:
-        client.delete_trunk(id_)
-
-    def _object_id(self, obj: Any) -> str:
-        return str(obj.sip_trunk_id)
-
-    def _outputs(self, inputs: Props, obj: Any) -> Props:
-        return _trunk_outputs(inputs, obj, _OUTBOUND_OUTPUTS)
 
 
 class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrunk"):
@@ -552,12 +544,13 @@ _INBOUND_FIELDS = (
 )
 
 
-class SipInboundTrunkProvider(_LiveKitProvider):
+class SipInboundTrunkProvider(_TrunkProvider):
     """Create, read, update (in place) and delete one LiveKit SIP inbound trunk."""
 
     kind = "LiveKit SIP inbound trunk"
     resource_class = "SipInboundTrunk"
-    secret_fields = ("auth_password",)
+    trunk_fields = _INBOUND_FIELDS
+    trunk_type = sip.SIPInboundTrunkInfo
     fields = {
         "name": InputSpec(_validate_name, "update", required=True),
         "numbers": InputSpec(_list_of(validate_e164), "update", canonical=_or_empty_list),
@@ -566,7 +559,7 @@ class SipInboundTrunkProvider(_LiveKitProvider):
         ),
         "allowed_numbers": InputSpec(_list_of(validate_e164), "update", canonical=_or_empty_list),
         "auth_username": InputSpec(_validate_nonempty, "update", canonical=_or_empty),
-        "auth_password": InputSpec(_validate_password, "update", canonical=_or_empty),
+        "auth_password": InputSpec(validate_secret_text, "update", canonical=_or_empty),
         "metadata": InputSpec(_validate_text, "update", canonical=_or_empty),
     }
 
@@ -582,26 +575,11 @@ class SipInboundTrunkProvider(_LiveKitProvider):
             ]
         return []
 
-    def _find(self, client: LiveKitSip, props: Props) -> sip.SIPInboundTrunkInfo | None:
-        return self._named(client.inbound_trunks(), props["name"])
+    def _trunks(self, client: LiveKitSip, ids: Sequence[str] = ()) -> list[Any]:
+        return client.inbound_trunks(ids)
 
-    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPInboundTrunkInfo:
-        trunk = sip.SIPInboundTrunkInfo(
-            **{k: props[k] for k in _INBOUND_FIELDS if props.get(k) is not None}
-        )
-        return self._recover(
-            lambda: client.create_inbound_trunk(trunk), lambda: self._find(client, props)
-        )
-
-    def _take_over(
-        self, client: LiveKitSip, found: sip.SIPInboundTrunkInfo, props: Props
-    ) -> sip.SIPInboundTrunkInfo:
-        current = _trunk_outputs({}, found, _INBOUND_FIELDS)
-        return self._patch(client, found.sip_trunk_id, current, props)
-
-    def _get(self, client: LiveKitSip, id_: str) -> sip.SIPInboundTrunkInfo | None:
-        found = client.inbound_trunks([id_])
-        return found[0] if found else None
+    def _create_trunk(self, client: LiveKitSip, trunk: Any) -> Any:
+        return client.create_inbound_trunk(trunk)
 
     def _patch(
         self, client: LiveKitSip, id_: str, olds: Props, news: Props
@@ -616,15 +594,6 @@ class SipInboundTrunkProvider(_LiveKitProvider):
             else:
                 changes[name] = _or_empty(value)
         return client.update_inbound_trunk(id_, **changes)
-
-    def _remove(self, client: LiveKitSip, id_: str) -> None:
-        client.delete_trunk(id_)
-
-    def _object_id(self, obj: Any) -> str:
-        return str(obj.sip_trunk_id)
-
-    def _outputs(self, inputs: Props, obj: Any) -> Props:
-        return _trunk_outputs(inputs, obj, _INBOUND_FIELDS)
 
 
 class SipInboundTrunk(PlatformResource, module="livekit", name="SipInboundTrunk"):
@@ -780,11 +749,9 @@ class SipDispatchRuleProvider(_LiveKitProvider):
     def _find(self, client: LiveKitSip, props: Props) -> sip.SIPDispatchRuleInfo | None:
         return self._named(client.dispatch_rules(), props["name"])
 
-    def _post(self, client: LiveKitSip, props: Props) -> sip.SIPDispatchRuleInfo:
+    def _post(self, client: LiveKitSip, props: Props) -> Any:
         info = self._info(props)
-        return self._recover(
-            lambda: client.create_dispatch_rule(info), lambda: self._find(client, props)
-        )
+        return self._post_or_find(client, props, lambda: client.create_dispatch_rule(info))
 
     def _take_over(
         self, client: LiveKitSip, found: sip.SIPDispatchRuleInfo, props: Props

@@ -36,10 +36,9 @@ from pulumi_exotel.platforms._base import (
     InputSpec,
     PlatformProvider,
     PlatformResource,
-    PlatformSettings,
     Props,
     ResolvedSettings,
-    Setting,
+    api_key_settings,
     import_sdk,
     secret_input,
     validate_secret_text,
@@ -58,14 +57,7 @@ __all__ = ["SETTINGS", "PhoneNumber", "PhoneNumberProvider"]
 
 _sdk = import_sdk("retell", "retell")
 
-SETTINGS = PlatformSettings(
-    "Retell",
-    extra="retell",
-    settings={
-        "api_key": Setting("retell:apiKey", "RETELL_API_KEY", secret=True),
-        "base_url": Setting("retell:baseUrl", "RETELL_BASE_URL", required=False),
-    },
-)
+SETTINGS = api_key_settings("Retell", extra="retell")
 
 
 #: The voice_ai mappings of Retell's import and update calls: the bodies sent here.

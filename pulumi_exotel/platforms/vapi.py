@@ -29,10 +29,9 @@ from pulumi_exotel.platforms._base import (
     InputSpec,
     PlatformProvider,
     PlatformResource,
-    PlatformSettings,
     Props,
     ResolvedSettings,
-    Setting,
+    api_key_settings,
     import_sdk,
     secret_input,
     validate_secret_text,
@@ -75,14 +74,7 @@ __all__ = [
     "VapiApi",
 ]
 
-SETTINGS = PlatformSettings(
-    "Vapi",
-    extra="vapi",
-    settings={
-        "api_key": Setting("vapi:apiKey", "VAPI_API_KEY", secret=True),
-        "base_url": Setting("vapi:baseUrl", "VAPI_BASE_URL", required=False),
-    },
-)
+SETTINGS = api_key_settings("Vapi", extra="vapi")
 
 #: Vapi lists at most this many phone numbers or credentials per call (adoption looks there).
 _LIST_LIMIT = 1000
