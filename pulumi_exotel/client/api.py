@@ -11,8 +11,6 @@ module only assembles them and owns the connection. Every call goes through ``Ht
 
 from __future__ import annotations
 
-from types import TracebackType
-
 import httpx
 
 from pulumi_exotel.client.destination_uris import DestinationUrisMixin
@@ -78,12 +76,7 @@ class ExotelClient(
     def __enter__(self) -> ExotelClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

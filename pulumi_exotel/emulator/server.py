@@ -17,18 +17,16 @@ import logging
 import signal
 import socket
 import threading
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import uvicorn
-
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT, Account
 from pulumi_exotel.emulator.app import EmulatorApp, build_app
 from pulumi_exotel.emulator.backend import Backend, CredentialSink
 from pulumi_exotel.emulator.errors import ExotelFault
+from pulumi_exotel.serve_thread import ServerThread
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -39,7 +37,6 @@ __all__ = [
     "serve",
 ]
 
-_START_TIMEOUT_SECONDS = 10.0
 # Logged by uvicorn when a drop_response fault closes a connection mid-response, on purpose.
 _DROPPED_RESPONSE_LOG = "ASGI callable returned without completing response."
 
@@ -103,15 +100,13 @@ class EmulatorServer:
         self.backend_switches = backend_switches
         self.backend: Backend | None = None
         self.app: EmulatorApp | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port: int | None = None
+        self._running: ServerThread | None = None
 
     @property
     def port(self) -> int:
-        if self._port is None:
+        if self._running is None:
             raise RuntimeError("the emulator is not running")
-        return self._port
+        return self._running.port
 
     @property
     def base_url(self) -> str:
@@ -120,7 +115,7 @@ class EmulatorServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> EmulatorServer:
-        if self._thread is not None:
+        if self._running is not None:
             raise RuntimeError("the emulator is already running")
         backend = Backend(
             self.db_path, credential_sink=self.credential_sink, **self.backend_switches
@@ -135,54 +130,30 @@ class EmulatorServer:
         app = build_app(
             backend, accounts=self.accounts, rate_limit_per_minute=self.rate_limit_per_minute
         )
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # proto must say TCP: asyncio only sets TCP_NODELAY on accepted sockets that do, and
-        # without it every response waits ~40 ms for the client's delayed ACK.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.requested_port))
-        config = uvicorn.Config(
-            app,
-            http="h11",
-            loop="asyncio",
-            lifespan="off",
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
         logging.getLogger("uvicorn.error").addFilter(_DROPPED_RESPONSE_FILTER)  # added once
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="exotel-emulator", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                backend.close()
-                raise RuntimeError(f"the emulator did not start on {self.host}")
-            time.sleep(0.01)
-        self.backend, self.app, self._server, self._thread = backend, app, server, thread
-        self._port = int(sock.getsockname()[1])
+        try:
+            running = ServerThread.start(
+                app,
+                host=self.host,
+                port=self.requested_port,
+                name="exotel-emulator",
+                what="the emulator",
+            )
+        except BaseException:
+            backend.close()
+            raise
+        self.backend, self.app, self._running = backend, app, running
         return self
 
     def stop(self) -> None:
         """Stop serving and close the database; safe to call twice."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
+        running, self._running = self._running, None
+        if running is None:
             return
-        server.should_exit = True
-        thread.join(timeout=10)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout=5)
+        running.stop()
         if self.backend is not None:
             self.backend.close()
-        self._server = self._thread = None
         self.backend = self.app = None
-        self._port = None
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -22,7 +22,6 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Literal
 
 from pydantic import SecretStr
@@ -330,12 +329,7 @@ class SipSession:
     def __enter__(self) -> SipSession:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:

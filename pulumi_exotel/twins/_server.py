@@ -20,24 +20,23 @@ from __future__ import annotations
 
 import collections.abc
 import logging
-import socket
 import threading
 import time
 import types
 import typing
 from collections import Counter, deque
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pydantic
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import NotRequired, Required, is_typeddict
+
+from pulumi_exotel.serve_thread import ServerThread
 
 __all__ = [
     "CONTROL_PREFIX",
@@ -50,7 +49,6 @@ __all__ = [
 ]
 
 CONTROL_PREFIX = "/_twin/"
-_START_TIMEOUT_SECONDS = 10.0
 
 
 # --- Request counting ---------------------------------------------------------------------------
@@ -139,15 +137,13 @@ class TwinServer:
 
     def __init__(self, app: ASGIApp, *, name: str, host: str = "127.0.0.1", port: int = 0):
         self.app, self.name, self.host, self.requested_port = app, name, host, port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port: int | None = None
+        self._running: ServerThread | None = None
 
     @property
     def port(self) -> int:
-        if self._port is None:
+        if self._running is None:
             raise RuntimeError(f"the {self.name} twin is not running")
-        return self._port
+        return self._running.port
 
     @property
     def base_url(self) -> str:
@@ -155,55 +151,28 @@ class TwinServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> TwinServer:
-        if self._thread is not None:
+        if self._running is not None:
             raise RuntimeError(f"the {self.name} twin is already running")
-        # proto TCP: asyncio sets TCP_NODELAY only then (else ~40 ms per response).
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.requested_port))
-        config = uvicorn.Config(
+        self._running = ServerThread.start(
             self.app,
-            http="h11",
-            loop="asyncio",
-            lifespan="off",
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
+            host=self.host,
+            port=self.requested_port,
+            name=f"{self.name}-twin",
+            what=f"the {self.name} twin",
         )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name=f"{self.name}-twin", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError(f"the {self.name} twin did not start on {self.host}")
-            time.sleep(0.01)
-        self._server, self._thread = server, thread
-        self._port = int(sock.getsockname()[1])
         return self
 
     def stop(self) -> None:
         """Stop serving; safe to call twice."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join(timeout=10)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout=5)
-        self._server = self._thread = None
-        self._port = None
+        running, self._running = self._running, None
+        if running is not None:
+            running.stop()
 
     def serve_forever(self) -> None:
         """Block until interrupted (the CLI form)."""
         self.start()
         try:
-            while self._thread is not None and self._thread.is_alive():
+            while self._running is not None and self._running.is_alive():
                 time.sleep(0.5)
         except KeyboardInterrupt:
             logging.getLogger(__name__).info("stopping the %s twin", self.name)
@@ -213,12 +182,7 @@ class TwinServer:
     def __enter__(self) -> TwinServer:
         return self.start()
 
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _exc: BaseException | None,
-        _tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
