@@ -63,6 +63,8 @@ WINDOW = 60.0
 #: The issue's stack: children of one trunk, in this proportion.
 SHAPE = {"mappings": 100, "credentials": 100, "acls": 50, "destinations": 49}
 STACK_ACCOUNT = ("bench1", "bench_key", "bench_token")
+#: Extra environment for every pulumi command (``--pulumi-env``).
+EXTRA_ENV: dict[str, str] = {}
 NAIVE_ACCOUNT = ("naive1", "naive_key", "naive_token")
 
 
@@ -242,7 +244,7 @@ def stack(
 ) -> Workspace:
     """A Pulumi workspace for ``spec`` (own PULUMI_HOME and file backend), configured."""
     ws = Workspace.create(
-        PROGRAM, workdir / name, stack=name, extra_env={"XDG_CACHE_HOME": str(cache)}
+        PROGRAM, workdir / name, stack=name, extra_env={"XDG_CACHE_HOME": str(cache), **EXTRA_ENV}
     )
     sid, key, token = STACK_ACCOUNT
     plain = {
@@ -414,7 +416,16 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=int, default=200, help="requests per minute")
     parser.add_argument("--three-stacks", action="store_true", help="three stacks at once")
     parser.add_argument("--stores", default="sqlite,redis", help="for --three-stacks")
+    parser.add_argument(
+        "--pulumi-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="diagnostic: extra environment for every pulumi command, e.g. "
+        "PULUMI_SKIP_CHECKPOINTS=true (not crash-safe) to show the file backend's share",
+    )
     args = parser.parse_args()
+    EXTRA_ENV.update(item.split("=", 1) for item in args.pulumi_env)
     if shutil.which("pulumi") is None:
         # scripts/setup-pulumi.sh finds (or builds once) the CLI and prints its directory last.
         found = subprocess.run(
