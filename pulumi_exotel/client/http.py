@@ -33,8 +33,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -77,6 +79,7 @@ __all__ = [
     "HttpCore",
     "RetryPolicy",
     "segment",
+    "unsure_creates",
 ]
 
 log = logging.getLogger("pulumi_exotel.client")
@@ -468,6 +471,7 @@ class HttpCore:
                     raise  # never sent: nothing to look up before the next attempt
                 except (ServerError, TransportError):
                     outcome_unknown = True
+                    _note_unsure_create(path)
                     raise
                 except Duplicate as exc:
                     if not outcome_unknown:
@@ -545,6 +549,35 @@ class HttpCore:
                     f"GET {path}: more than {max_items} items and Exotel keeps offering another "
                     "page; stopping"
                 )
+
+
+_unsure = threading.local()
+
+
+@contextmanager
+def unsure_creates() -> Iterator[list[str]]:
+    """Collect the paths of the creates made in this thread inside the block that had an
+    attempt with an unknown outcome (5xx, transport error, lost response).
+
+    Such a create may still be applied by the server after the client moved on (a late write):
+    where Exotel appends repeats instead of refusing them, the caller must look again later
+    (the resources journal it and settle it on the next run).
+    """
+    seen: list[str] = []
+    outer: list[str] | None = getattr(_unsure, "seen", None)
+    _unsure.seen = seen
+    try:
+        yield seen
+    finally:
+        _unsure.seen = outer
+        if outer is not None:
+            outer.extend(seen)
+
+
+def _note_unsure_create(path: str) -> None:
+    seen: list[str] | None = getattr(_unsure, "seen", None)
+    if seen is not None:
+        seen.append(path)
 
 
 def _lookup_or_none(lookup: Callable[[], T | None], path: str) -> T | None:

@@ -29,6 +29,7 @@ setting is reported by ``check`` as a failure of the resource, so ``pulumi previ
 from __future__ import annotations
 
 import abc
+import logging
 import os
 import sys
 import threading
@@ -59,11 +60,14 @@ from pulumi_exotel.client import (
     ExotelError,
     Forbidden,
     NotFound,
+    ServerError,
     TransportError,
     Unreachable,
 )
-from pulumi_exotel.client.http import CONNECT_GIVE_UP_SECONDS
+from pulumi_exotel.client.http import CONNECT_GIVE_UP_SECONDS, unsure_creates
+from pulumi_exotel.client.store import open_store
 from pulumi_exotel.config import CONFIG_KEYS, ConfigError, ExotelSettings
+from pulumi_exotel.resources.intent import IDENTITY, POSTING, Intent, made_before
 from pulumi_exotel.resources.natural_keys import NaturalKeyIndex, Taken
 from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
 
@@ -90,6 +94,8 @@ __all__ = [
 #: seconds old (Exotel has no GET of one child): a refresh of N children costs one listing per
 #: trunk and kind instead of N. Writes through the client always invalidate it.
 READ_MAX_AGE = 5.0
+
+log = logging.getLogger("pulumi_exotel.resources")
 
 Props = dict[str, Any]
 OnChange = Literal["update", "replace", "none"]
@@ -376,7 +382,7 @@ class ExotelProvider(ResourceProvider, abc.ABC):
 
     def _inputs_from(self, outs: Props) -> Props:
         """Inputs to store after a refresh: the input fields as they are now in Exotel."""
-        keys = (*self.fields, *self.create_only)
+        keys = (*self.fields, *self.create_only, IDENTITY)
         return {k: outs[k] for k in keys if outs.get(k) is not None}
 
     # --- helpers for subclasses ------------------------------------------------------------
@@ -394,14 +400,22 @@ class ExotelProvider(ResourceProvider, abc.ABC):
 
     @staticmethod
     @contextmanager
-    def _undo_on_error(undo: Callable[[], None]) -> Iterator[None]:
+    def _undo_on_error(
+        undo: Callable[[], None], *, undone: Callable[[], None] | None = None
+    ) -> Iterator[None]:
         """Run ``undo`` if the block fails: Pulumi keeps no partial state of a failed create,
-        so an object created earlier in it would be orphaned (pulumi/pulumi#5210)."""
+        so an object created earlier in it would be orphaned (pulumi/pulumi#5210). ``undone``
+        runs after an undo that worked (to forget the intent record kept for a failed one)."""
         try:
             yield
         except BaseException:
-            with suppress(Exception):  # the original failure is the one to report
+            try:
                 undo()
+            except Exception:  # the original failure is the one to report
+                log.warning("undo of a failed create failed; journaled for the next run")
+            else:
+                if undone is not None:
+                    undone()
             raise
 
     @contextmanager
@@ -508,9 +522,12 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     4. ``_complete``: follow-up writes or checks; if it fails, an object posted in step 3 is
        deleted again (Pulumi keeps no partial state, pulumi/pulumi#5210).
 
-    Work that must surround every create (an intent record before the write, recognising an
-    object an interrupted earlier create left behind) belongs in :meth:`_create` around steps
-    2 and 3, not in the per-kind hooks.
+    Around steps 2 and 3 the create keeps an intent record in the account's journal
+    (``intent.py``): written before the POST, so that a create interrupted at any moment is
+    recognised by the next create of the same resource, which takes over the object its
+    predecessor made instead of meeting it as "already exists"; and marked ``settle`` where
+    Exotel appends repeats and a POST's outcome was unknown, so that the next run deletes a
+    repeat the server applied late.
     """
 
     #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
@@ -521,6 +538,11 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         client = self.client
         props = self._prepare(client, props)
         trunk_sid = props["trunk_sid"]
+        intent = self._intent(client, props)
+        made = self._recover(client, props, intent) if intent is not None else None
+        if made is not None:
+            made = self._complete_or_undo(client, props, made, intent)
+            return child_id(trunk_sid, made.id), self._outputs(props, made)
         found = self._find(client, props) if props.get("adopt") else None
         if found is not None:
             self._claim_adopted(client, props, found.id)
@@ -528,10 +550,9 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
             made = self._complete(client, props, self._take_over(client, found, props))
             return child_id(trunk_sid, made.id), self._outputs(props, made)
         with self._claimed(client, props) as settle:
-            made = self._post(client, props)
+            made = self._post_with_intent(client, props, intent)
             settle(made.id)
-        with self._undo_on_error(lambda: self._remove_known(client, trunk_sid, made.id)):
-            made = self._complete(client, props, made)
+        made = self._complete_or_undo(client, props, made, intent)
         return child_id(trunk_sid, made.id), self._outputs(props, made)
 
     @contextmanager
@@ -570,6 +591,99 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         if taken is not None:
             raise self._in_use_error(props, taken)
 
+    # --- the intent journal around create ----------------------------------------------------
+
+    def _intent(self, client: ExotelClient, props: Props) -> Intent | None:
+        natural = f"{props['trunk_sid']}:{self._natural_key(props)}"
+        return Intent.of(client.journal, self.resource_class, props, natural)
+
+    def _recover(self, client: ExotelClient, props: Props, intent: Intent) -> ChildT | None:
+        """The object an interrupted earlier create of this resource made, taken over; None
+        when there is no record or its object does not exist."""
+        record = intent.get()
+        if record is None:
+            return None
+        trunk_sid = props["trunk_sid"]
+        found: ChildT | None = None
+        if record.get("object_id"):
+            found = self._get(client, trunk_sid, str(record["object_id"]), 0.0)
+        if found is None and record.get("phase") == POSTING:
+            found = self._find(client, props)
+            if found is not None and made_before(_date_created(found), record):
+                found = None  # older than the attempt: someone else's object
+        if found is None:
+            intent.done()
+            return None
+        log.info("%s: taking over %s left by an interrupted create", self.kind, found.id)
+        self._drop_repeats(client, props, found.id)
+        made = self._take_over(client, found, props)
+        intent.made(made.id)
+        return made
+
+    def _post_with_intent(
+        self, client: ExotelClient, props: Props, intent: Intent | None
+    ) -> ChildT:
+        if intent is None:
+            return self._post(client, props)
+        intent.posting()
+        try:
+            with unsure_creates() as unsure:
+                made = self._post(client, props)
+        except (ExotelProviderError, ApiError) as exc:
+            if not isinstance(exc, ServerError):
+                intent.done()  # refused: nothing was made (a 1008 is someone else's object)
+            raise
+        intent.made(made.id, settle=bool(unsure) and self.looks_before_posting)
+        return made
+
+    def _complete_or_undo(
+        self, client: ExotelClient, props: Props, made: ChildT, intent: Intent | None
+    ) -> ChildT:
+        """``_complete``; if it fails, delete the object again. If that delete fails too, the
+        intent record stays, so the next create takes the object over instead of orphaning it."""
+        undone = intent.done if intent is not None else None
+        with self._undo_on_error(
+            lambda: self._remove_known(client, props["trunk_sid"], made.id), undone=undone
+        ):
+            return self._complete(client, props, made)
+        raise AssertionError("unreachable")  # pragma: no cover (mypy: the block returns)
+
+    def _settle(self, client: ExotelClient, props: Props, object_id: str) -> None:
+        """Forget this resource's intent record now that state holds ``object_id``; first
+        delete repeats a late write may have added (``settle``)."""
+        try:
+            intent = self._intent(client, props)
+        except KeyError:  # state from before the journal, without a natural key field
+            return
+        if intent is None:
+            return
+        record = intent.get()
+        if record is None or record.get("object_id") != object_id:
+            return
+        if record.get("settle"):
+            self._drop_repeats(client, props, object_id)
+        intent.done()
+
+    def _unsettled(self, props: Props) -> bool:
+        """Whether a late write may have left a repeat of this object (``diff`` asks)."""
+        if not self.looks_before_posting:
+            return False
+        try:
+            settings = current_settings()
+            journal = open_store(settings.store_location, settings.api_root).journal
+            natural = f"{props.get('trunk_sid')}:{self._natural_key(props)}"
+            intent = Intent.of(journal, self.resource_class, props, natural)
+            record = intent.get() if intent is not None else None
+        except Exception:  # diff never fails on the journal: it is only a hint
+            return False
+        return bool(record and record.get("settle"))
+
+    def _drop_repeats(self, client: ExotelClient, props: Props, keep_id: str) -> None:
+        for repeat in self._repeats(client, props, keep_id):
+            log.info("%s: deleting repeat %s left by a late write", self.kind, repeat.id)
+            with suppress(NotFound):
+                self._remove_known(client, props["trunk_sid"], repeat.id)
+
     def _in_use_error(self, props: Props, taken: Taken) -> ExotelProviderError:
         if taken.made_here:
             return ExotelProviderError(
@@ -580,12 +694,32 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
 
     def _read(self, id_: str, props: Props) -> Props | None:
         trunk_sid, object_id = self._parse_id(id_)
-        found = self._get(self.client, trunk_sid, object_id, READ_MAX_AGE)
-        return None if found is None else self._outputs({**props, "trunk_sid": trunk_sid}, found)
+        client = self.client
+        found = self._get(client, trunk_sid, object_id, READ_MAX_AGE)
+        if found is None:
+            return None
+        self._settle(client, {**props, "trunk_sid": trunk_sid}, object_id)
+        return self._outputs({**props, "trunk_sid": trunk_sid}, found)
 
     def _delete(self, id_: str, props: Props) -> None:
         trunk_sid, object_id = self._parse_id(id_)
-        self._remove_known(self.client, trunk_sid, object_id)
+        client = self.client
+        self._settle(client, {**props, "trunk_sid": trunk_sid}, object_id)
+        self._remove_known(client, trunk_sid, object_id)
+
+    def diff(self, id_: str, olds: Props, news: Props) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if not result.changes and self._unsettled(olds):
+            # A late write may have left a repeat: the update deletes it (see _settle).
+            return DiffResult(changes=True, replaces=[], stables=list(self.stable_outputs))
+        return result
+
+    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        with self._translate_errors("update"):
+            trunk_sid, object_id = self._parse_id(id_)
+            props = {**_without_provider(olds), "trunk_sid": trunk_sid}
+            self._settle(self.client, props, object_id)
+        return super().update(id_, olds, news)
 
     def _remove_known(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
         """``_remove``, and forget the object's key (a later create of it looks again)."""
@@ -602,6 +736,11 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
             raise ExotelProviderError(str(exc)) from None
 
     # --- hooks with a default --------------------------------------------------------------
+
+    def _repeats(self, client: ExotelClient, props: Props, keep_id: str) -> list[ChildT]:
+        """Other objects equal to the one with id ``keep_id`` (only where Exotel appends
+        repeats instead of refusing them)."""
+        return []
 
     def _prepare(self, client: ExotelClient, props: Props) -> Props:
         """The checked inputs plus what is decided at create time (no write)."""
@@ -654,6 +793,11 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         """The resource's outputs: ``inputs`` with what Exotel says about the object."""
 
 
+def _date_created(obj: object) -> str | None:
+    value = getattr(obj, "date_created", None)
+    return value if isinstance(value, str) else None
+
+
 def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
     """The child with Exotel id ``object_id`` from a listing (there is no GET by id)."""
     return next((c for c in children if c.id == object_id), None)
@@ -686,3 +830,16 @@ class ExotelResource(Resource):
     """When Exotel last changed the object (ISO-8601 UTC)."""
     adopt: pulumi.Output[bool]
     """Whether creation took over an existing object with the same natural key."""
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        name: str,
+        props: Props,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        # The provider never sees the URN: this stable stand-in names the resource in the
+        # intent journal (and in generated user names), so a create interrupted at any moment
+        # is recognised by the next create of the same resource. No diff looks at it.
+        identity = f"{pulumi.get_project()}/{pulumi.get_stack()}/{type(self).__name__}/{name}"
+        super().__init__(provider, name, {**props, IDENTITY: identity}, opts)

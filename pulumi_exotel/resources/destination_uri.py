@@ -120,6 +120,11 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     def _find(self, client: ExotelClient, props: Props) -> DestinationObject | None:
         return client.find_destination_uri(props["trunk_sid"], props["destination"])
 
+    def _repeats(self, client: ExotelClient, props: Props, keep_id: str) -> list[DestinationObject]:
+        wanted = normalize_destination(props["destination"])
+        entries = client.list_destination_uris(props["trunk_sid"])
+        return [e for e in entries if e.normalized == wanted and e.id != keep_id]
+
     def _post(self, client: ExotelClient, props: Props) -> DestinationObject:
         trunk_sid, destination = props["trunk_sid"], props["destination"]
         try:

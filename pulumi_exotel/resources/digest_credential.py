@@ -7,7 +7,8 @@ update, then the old one is deleted (zero-downtime rotation). When the replaceme
 same user name, the old credential is deleted first, because Exotel refuses a second credential
 with the same name on a trunk.
 
-Generated values: with only ``user_name_prefix`` the user name is ``<prefix>_<8 hex>``; without
+Generated values: with only ``user_name_prefix`` the user name is ``<prefix>_<8 hex>`` (derived
+from the resource's identity, trunk and keepers, so a retried create meets its own); without
 ``password`` a 32-character ``[A-Za-z0-9_]`` password is drawn from ``secrets``. Both are made
 in ``create`` (never in ``check``: checked inputs are stored in state unencrypted), and an unset
 ``password`` later keeps the current one; change ``keepers`` to rotate. The password is always a
@@ -19,6 +20,8 @@ request; without it the provider reads the trunk once per process (``trunk_sip_r
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import string
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,6 +44,7 @@ from pulumi_exotel.resources.base import (
     is_unknown,
     object_id_output,
 )
+from pulumi_exotel.resources.intent import IDENTITY
 from pulumi_exotel.resources.trunk import trunk_sip_realm
 from pulumi_exotel.resources.validation import (
     validate_domain_name,
@@ -77,8 +81,18 @@ def generate_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
-def _generate_user_name(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(4)}"
+def _generate_user_name(prefix: str, props: Props) -> str:
+    """``<prefix>_<8 hex>``, the hex derived from the resource's identity, trunk and keepers:
+    a create retried after an interruption meets its own earlier credential (and takes it
+    over) instead of leaving it behind under a name nobody knows; a keepers change (rotation)
+    gives a new name. Without an identity (a direct provider call), random."""
+    identity = props.get(IDENTITY)
+    if not isinstance(identity, str) or not identity:
+        return f"{prefix}_{secrets.token_hex(4)}"
+    seed = json.dumps(
+        [identity, props["trunk_sid"], props.get("keepers") or {}], sort_keys=True, default=str
+    )
+    return f"{prefix}_{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
 
 
 def _or_empty(value: Any) -> Any:
@@ -200,7 +214,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     def _prepare(self, client: ExotelClient, props: Props) -> Props:
         # Generated here, never in check: checked inputs are stored in state unencrypted.
         user_name = props.get("user_name") or _generate_user_name(
-            props.get("user_name_prefix") or DEFAULT_USER_NAME_PREFIX
+            props.get("user_name_prefix") or DEFAULT_USER_NAME_PREFIX, props
         )
         return {
             **props,
@@ -219,8 +233,8 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
         return {c.user_name: c.id for c in client.list_digest_credentials(trunk_sid)}
 
     def _find(self, client: ExotelClient, props: Props) -> CredentialObject | None:
-        if props.get("user_name_prefix") is not None:
-            return None  # a name generated just now cannot be taken over
+        # A generated name is derived from this resource's identity (see _generate_user_name),
+        # so one found under it was made by an earlier create of this very resource.
         return client.find_digest_credential(props["trunk_sid"], props["user_name"])
 
     def _post(self, client: ExotelClient, props: Props) -> CredentialObject:

@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult
 
-from pulumi_exotel.client import Duplicate, ExotelClient, NotFound
+from pulumi_exotel.client import ApiError, Duplicate, ExotelClient, NotFound, ServerError
 from pulumi_exotel.client.models import Trunk as TrunkObject
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
@@ -27,6 +27,7 @@ from pulumi_exotel.resources.base import (
     get_client,
     is_unknown,
 )
+from pulumi_exotel.resources.intent import POSTING, Intent, made_before
 from pulumi_exotel.resources.validation import (
     DEFAULT_NSO_CODE,
     validate_caller_id,
@@ -158,29 +159,74 @@ class TrunkProvider(ExotelProvider):
         nso_code = props.get("nso_code") or DEFAULT_NSO_CODE
         domain_name = props.get("domain_name") or settings.default_domain_name
         caller_id = props.get("caller_id")
-        existing = client.find_trunk(name) if props.get("adopt") else None
+        # The intent journal (intent.py): a trunk an interrupted create of this resource made
+        # is taken over; the record is written before the POST.
+        intent = Intent.of(client.journal, self.resource_class, props, name)
+        existing = self._recover(client, intent, name) if intent is not None else None
+        if existing is None and props.get("adopt"):
+            existing = client.find_trunk(name)
         if existing is not None:
             self._check_adoptable(existing, domain_name, nso_code)
             trunk = existing
             self._set_caller_id(client, trunk.trunk_sid, caller_id, self._caller_id(client, trunk))
-        else:
-            try:
-                trunk = client.create_trunk(name, domain_name=domain_name, nso_code=nso_code)
-            except Duplicate as exc:
-                raise self._exists_error(f"A trunk named {name!r}", exc) from None
-            with self._undo_on_error(lambda: client.delete_trunk(trunk.trunk_sid)):
-                self._set_caller_id(client, trunk.trunk_sid, caller_id, None)
+            return trunk.trunk_sid, self._outputs(props, trunk, caller_id, settings)
+        if intent is not None:
+            intent.posting()
+        try:
+            trunk = client.create_trunk(name, domain_name=domain_name, nso_code=nso_code)
+        except Duplicate as exc:
+            if intent is not None:
+                intent.done()  # someone else's trunk: never taken over without adopt
+            raise self._exists_error(f"A trunk named {name!r}", exc) from None
+        except ApiError as exc:
+            if intent is not None and not isinstance(exc, ServerError):
+                intent.done()
+            raise
+        if intent is not None:
+            intent.made(trunk.trunk_sid)
+        # If the undo fails too, the record stays: the next create takes the trunk over.
+        undone = intent.done if intent is not None else None
+        with self._undo_on_error(lambda: client.delete_trunk(trunk.trunk_sid), undone=undone):
+            self._set_caller_id(client, trunk.trunk_sid, caller_id, None)
         return trunk.trunk_sid, self._outputs(props, trunk, caller_id, settings)
+
+    def _recover(self, client: ExotelClient, intent: Intent, name: str) -> TrunkObject | None:
+        """The trunk an interrupted earlier create of this resource made, if it exists."""
+        record = intent.get()
+        if record is None:
+            return None
+        found: TrunkObject | None = None
+        if record.get("object_id"):
+            with suppress(NotFound):
+                found = client.get_trunk(str(record["object_id"]))
+        if found is None and record.get("phase") == POSTING:
+            found = client.find_trunk(name)
+            if found is not None and made_before(found.date_created, record):
+                found = None  # older than the attempt: someone else's trunk
+        if found is None:
+            intent.done()
+            return None
+        intent.made(found.trunk_sid)
+        return found
+
+    def _forget_intent(self, client: ExotelClient, props: Props, trunk_sid: str) -> None:
+        """State holds ``trunk_sid`` now: its intent record is no longer needed."""
+        name = props.get("trunk_name")
+        intent = Intent.of(client.journal, self.resource_class, props, name) if name else None
+        if intent is not None:
+            intent.done_with(trunk_sid)
 
     def _read(self, id_: str, props: Props) -> Props | None:
         settings = current_settings()
         client = get_client(settings)
         trunk = client.get_trunk(id_)
+        self._forget_intent(client, props, id_)
         return self._outputs(props, trunk, self._caller_id(client, trunk), settings)
 
     def _update(self, id_: str, olds: Props, news: Props) -> Props:
         settings = current_settings()
         client = get_client(settings)
+        self._forget_intent(client, olds, id_)
         if olds.get("trunk_name") != news["trunk_name"]:
             trunk = client.update_trunk(id_, trunk_name=news["trunk_name"])
         else:
@@ -189,7 +235,9 @@ class TrunkProvider(ExotelProvider):
         return self._outputs(news, trunk, news.get("caller_id"), settings)
 
     def _delete(self, id_: str, props: Props) -> None:
-        self.client.delete_trunk(id_)
+        client = self.client
+        self._forget_intent(client, props, id_)
+        client.delete_trunk(id_)
 
     # --- helpers ---------------------------------------------------------------------------
 
