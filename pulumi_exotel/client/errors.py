@@ -55,6 +55,17 @@ class ExotelError(Exception):
     """Base of every error this client raises on purpose."""
 
 
+#: How much of Exotel's message or description an error shows (a server may echo a whole
+#: request value back; a message must stay a message).
+MESSAGE_LIMIT = 300
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    return f"{text[:MESSAGE_LIMIT]}... ({len(text)} characters)"
+
+
 class ApiError(ExotelError):
     """Exotel answered, and the answer is a failure.
 
@@ -79,9 +90,9 @@ class ApiError(ExotelError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        text = self.message or "Exotel API error"
+        text = _cut(self.message) or "Exotel API error"
         if self.description and self.description != self.message:
-            text = f"{text}: {self.description}"
+            text = f"{text}: {_cut(self.description)}"
         facts = [f"HTTP {self.http_status}"]
         if self.code is not None:
             facts.insert(0, f"Exotel code {self.code}")

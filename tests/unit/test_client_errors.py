@@ -147,3 +147,13 @@ def test_errors_survive_pickling(err: ApiError) -> None:
     assert type(copy) is type(err)
     assert str(copy) == str(err)
     assert copy.__dict__ == err.__dict__
+
+
+def test_a_long_server_description_is_cut_in_the_message() -> None:
+    from pulumi_exotel.client.errors import MESSAGE_LIMIT, ApiError
+
+    error = ApiError(400, 1002, "Invalid parameter", "Invalid setting name " + "x" * 10_000_000)
+    text = str(error)
+    assert len(text) < MESSAGE_LIMIT * 2 + 200
+    assert "(10000021 characters)" in text
+    assert error.description is not None and len(error.description) > 10_000_000  # kept whole
