@@ -15,8 +15,9 @@
     │   ├── RateLimited              HTTP 429 (``retry_after`` seconds when the server said)
     │   ├── ServerError              HTTP 5xx
     │   └── BatchItemError           one failed item of a 207 batch (``index``)
-    └── TransportError               no usable answer: connect error, timeout, lost response
-        └── Unreachable              no connection at all: the request was never sent
+    ├── TransportError               no usable answer: connect error, timeout, lost response
+    │   └── Unreachable              no connection at all: the request was never sent
+    └── StoreUnavailable             the rate limit store (``exotel:rateLimitStore``) failed
 
 A failed batch item is raised as ``BatchItemError`` *and* the class of its Exotel code
 (for example ``isinstance(err, InvalidParameter)`` holds for a "Destination not whitelisted"
@@ -43,6 +44,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "ServerError",
+    "StoreUnavailable",
     "TransportError",
     "Unreachable",
     "UnsupportedContentType",
@@ -213,6 +215,12 @@ class TransportError(ExotelError):
 
     The request may have been applied. The httpx exception is the ``__cause__``.
     """
+
+
+class StoreUnavailable(ExotelError):
+    """The rate limit store (``client.store``: the SQLite file or Redis named by
+    ``exotel:rateLimitStore``) cannot be used; no request was sent. The message names the
+    setting and the store's address, with a Redis password replaced by ``***``."""
 
 
 class Unreachable(TransportError):

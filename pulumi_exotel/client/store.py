@@ -62,7 +62,7 @@ from pyrate_limiter import (
 )
 from pyrate_limiter.buckets.redis_bucket import LuaScript
 
-from pulumi_exotel.client.errors import ExotelError
+from pulumi_exotel.client.errors import StoreUnavailable
 from pulumi_exotel.config import (
     StoreKind,
     StoreLocation,
@@ -96,10 +96,6 @@ _KEEP_MS = 5 * 60_000
 #: How often one bucket deletes old entries.
 _LEAK_EVERY_SECONDS = 30.0
 _NAME = "exotel"
-
-
-class StoreUnavailable(ExotelError):
-    """The rate limit store cannot be used: the message names the setting and the address."""
 
 
 # --- the rate bucket -------------------------------------------------------------------------
