@@ -9,16 +9,18 @@ edge, at the address and over the transport the trunk holds, throughout the `pul
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
-
 import pytest
 from livekit.protocol import sip
 
 from pulumi_exotel.sip import verify_credential
 from tests.engine.conftest import PROGRAMS
-from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: F401
+from tests.engine.test_sip_edge import (  # noqa: F401
+    Stack,
+    edge_stack,
+    edge_workspace,
+    registers_while_rotating,
+    tried_and_rejected,
+)
 from tests.livekit_server import LiveKit
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
@@ -52,33 +54,11 @@ def test_keepers_rotation_updates_livekit_in_place_with_no_rejected_register(
         return held.auth_username, result.outcome
 
     assert register_as_livekit() == (before.auth_username, "accepted")
-    outcomes: Counter[tuple[str, str]] = Counter()
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            outcomes[register_as_livekit()] += 1
-            stop.wait(0.02)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    livekit.proxy.reset()
-    try:
-        time.sleep(0.3)
-        ws.config({"t:keepers": "2"})
-        ws.up()
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        thread.join(timeout=15)
+    livekit.proxy.reset()  # the loop reads LiveKit directly, not through the proxy
+    outcomes = registers_while_rotating(ws, {"t:keepers": "2"}, register_as_livekit)
 
     (after,) = api.outbound_trunks()
-    tried = sum(outcomes.values())
-    rejected = sum(n for (_, outcome), n in outcomes.items() if outcome != "accepted")
-    print(
-        f"\nlivekit rotation: {tried} REGISTERs tried during `pulumi up`, {rejected} rejected "
-        f"({dict(outcomes)})"
-    )
+    tried, rejected = tried_and_rejected("livekit", outcomes)
     assert rejected == 0, outcomes
     assert tried >= 30
     assert after.sip_trunk_id == before.sip_trunk_id  # updated in place, not replaced

@@ -5,9 +5,6 @@ edge. No REGISTER may be rejected, and afterwards the old password is."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +14,13 @@ pytest.importorskip("retell")
 from pulumi_exotel.sip import verify_credential  # noqa: E402
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
-from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: E402, F401
+from tests.engine.test_sip_edge import (  # noqa: E402, F401
+    Stack,
+    edge_stack,
+    edge_workspace,
+    registers_while_rotating,
+    tried_and_rejected,
+)
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
@@ -43,37 +46,18 @@ def test_keepers_rotation_through_retell_rejects_no_registration(
     old_user, old_password = twin.credential(NUMBER)
     assert old_user == ws.outputs()["sip_username"] and old_password
 
-    outcomes: Counter[tuple[str, str]] = Counter()
-    stop = threading.Event()
+    def register() -> tuple[str, str]:
+        user, password = twin.credential(NUMBER)
+        result = verify_credential(
+            edge_stack.edge.tcp_edge, "tcp", realm, user or "", password or "", timeout=3.0
+        )
+        return user or "", result.outcome
 
-    def register_loop() -> None:
-        while not stop.is_set():
-            user, password = twin.credential(NUMBER)
-            result = verify_credential(
-                edge_stack.edge.tcp_edge, "tcp", realm, user or "", password or "", timeout=3.0
-            )
-            outcomes[(user or "", result.outcome)] += 1
-            stop.wait(0.02)
-
-    loop = threading.Thread(target=register_loop, daemon=True)
-    loop.start()
-    try:
-        time.sleep(0.3)
-        ws.config({"rotation": "2"})
-        ws.up()
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        loop.join(timeout=10)
+    outcomes = registers_while_rotating(ws, {"rotation": "2"}, register)
 
     new_user, new_password = twin.credential(NUMBER)
     assert new_user == ws.outputs()["sip_username"] != old_user
-    tried = sum(outcomes.values())
-    rejected = sum(n for (_, outcome), n in outcomes.items() if outcome != "accepted")
-    print(
-        f"\nretell rotation: {tried} REGISTERs tried during `pulumi up`, {rejected} rejected: "
-        f"{dict(outcomes)}"
-    )
+    tried, rejected = tried_and_rejected("retell", outcomes)
     assert tried >= 50
     assert rejected == 0, outcomes
     assert outcomes[(old_user, "accepted")] > 0 and outcomes[(new_user, "accepted")] > 0

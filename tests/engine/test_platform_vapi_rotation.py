@@ -6,9 +6,6 @@ afterwards the old password is."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
 from collections.abc import Iterator
 
 import httpx
@@ -19,7 +16,13 @@ pytest.importorskip("vapi", reason="the Vapi resources need vapi-server-sdk (the
 from pulumi_exotel.sip import verify_credential  # noqa: E402
 from pulumi_exotel.twins.vapi import VapiTwinServer  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
-from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: E402, F401
+from tests.engine.test_sip_edge import (  # noqa: E402, F401
+    Stack,
+    edge_stack,
+    edge_workspace,
+    registers_while_rotating,
+    tried_and_rejected,
+)
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
@@ -65,32 +68,10 @@ def test_keepers_rotation_through_vapi_rejects_no_registration(
         result = verify_credential(edge, "tls", realm, user, password, ca_file=ca_file, timeout=3.0)
         return user, result.outcome
 
-    outcomes: Counter[tuple[str, str]] = Counter()
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            outcomes[register_as_vapi()] += 1
-            stop.wait(0.02)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        time.sleep(0.3)
-        ws.config({"rotation": "2026-12"})
-        ws.up()
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        thread.join(timeout=15)
+    outcomes = registers_while_rotating(ws, {"rotation": "2026-12"}, register_as_vapi)
 
     _, new_user, new_password = held_by_vapi(twin)
-    tried = sum(outcomes.values())
-    rejected = sum(n for (_, outcome), n in outcomes.items() if outcome != "accepted")
-    print(
-        f"\nvapi rotation: {tried} REGISTERs tried during `pulumi up`, {rejected} rejected "
-        f"({dict(outcomes)})"
-    )
+    tried, rejected = tried_and_rejected("vapi", outcomes)
     assert rejected == 0, outcomes
     assert tried >= 10  # enough to span the update; both users must appear (below)
     assert new_user == ws.outputs()["sip_username"] != old_user

@@ -68,6 +68,47 @@ def edge_workspace(stack: Stack, project: Path) -> Workspace:
     return ws
 
 
+Outcomes = Counter[tuple[str, str]]
+
+
+def registers_while_rotating(
+    ws: Workspace, rotate: dict[str, str], register: Callable[[], tuple[str, str]]
+) -> Outcomes:
+    """Call ``register()`` (a REGISTER with what the platform holds right now, answering
+    ``(user, outcome)``) every ~20 ms while ``ws`` takes the ``rotate`` config and runs one
+    `pulumi up`; how often each ``(user, outcome)`` came back."""
+    outcomes: Outcomes = Counter()
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            outcomes[register()] += 1
+            stop.wait(0.02)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        ws.config(rotate)
+        ws.up()
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    return outcomes
+
+
+def tried_and_rejected(name: str, outcomes: Outcomes) -> tuple[int, int]:
+    """How many REGISTERs were tried and how many rejected; printed for the test log."""
+    tried = sum(outcomes.values())
+    rejected = sum(n for (_, outcome), n in outcomes.items() if outcome != "accepted")
+    print(
+        f"\n{name} rotation: {tried} REGISTERs tried during `pulumi up`, {rejected} rejected "
+        f"({dict(outcomes)})"
+    )
+    return tried, rejected
+
+
 def test_rotation_through_keepers_has_no_rejected_registration(edge_stack: Stack) -> None:
     platform_file = edge_stack.tmp / "platform.json"
     ws = edge_workspace(edge_stack, PROGRAMS / "rotation")
@@ -77,39 +118,20 @@ def test_rotation_through_keepers_has_no_rejected_registration(edge_stack: Stack
     old_user = ws.outputs()["sip_username"]
     old = json.loads(platform_file.read_text())
 
-    outcomes: Counter[tuple[str, str]] = Counter()
-    stop = threading.Event()
+    def register() -> tuple[str, str]:
+        held = json.loads(platform_file.read_text())
+        tcp_edge = edge_stack.edge.tcp_edge
+        result = verify_credential(
+            tcp_edge, "tcp", realm, held["user_name"], held["password"], timeout=3.0
+        )
+        return held["user_name"], result.outcome
 
-    def register_loop() -> None:
-        while not stop.is_set():
-            held = json.loads(platform_file.read_text())
-            result = verify_credential(
-                edge_stack.edge.tcp_edge,
-                "tcp",
-                realm,
-                held["user_name"],
-                held["password"],
-                timeout=3.0,
-            )
-            outcomes[(held["user_name"], result.outcome)] += 1
-            stop.wait(0.02)
-
-    loop = threading.Thread(target=register_loop, daemon=True)
-    loop.start()
-    try:
-        time.sleep(0.3)
-        ws.config({"t:keepers": "2"})
-        ws.up()
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        loop.join(timeout=10)
+    outcomes = registers_while_rotating(ws, {"t:keepers": "2"}, register)
 
     new = json.loads(platform_file.read_text())
     new_user = ws.outputs()["sip_username"]
     assert new["user_name"] == new_user != old_user
-    tried = sum(outcomes.values())
-    print(f"\nrotation: {tried} registrations tried during `pulumi up`: {dict(outcomes)}")
+    tried, _ = tried_and_rejected("stand-in platform", outcomes)
     assert tried >= 50
     assert {outcome for (_, outcome) in outcomes} == {"accepted"}, outcomes
     assert outcomes[(old_user, "accepted")] > 0 and outcomes[(new_user, "accepted")] > 0
