@@ -14,13 +14,8 @@ from livekit.protocol import sip
 
 from pulumi_exotel.sip import verify_credential
 from tests.engine.conftest import PROGRAMS
-from tests.engine.test_sip_edge import (  # noqa: F401
-    Stack,
-    edge_stack,
-    edge_workspace,
-    registers_while_rotating,
-    tried_and_rejected,
-)
+from tests.engine.rotation import registers_while_rotating, tried_and_rejected
+from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: F401
 from tests.livekit_server import LiveKit
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]

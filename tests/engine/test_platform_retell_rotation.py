@@ -14,13 +14,8 @@ pytest.importorskip("retell")
 from pulumi_exotel.sip import verify_credential  # noqa: E402
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
-from tests.engine.test_sip_edge import (  # noqa: E402, F401
-    Stack,
-    edge_stack,
-    edge_workspace,
-    registers_while_rotating,
-    tried_and_rejected,
-)
+from tests.engine.rotation import registers_while_rotating, tried_and_rejected  # noqa: E402
+from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: E402, F401
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 

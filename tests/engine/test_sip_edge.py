@@ -8,9 +8,6 @@ platform currently holds while `pulumi up` rotates the credential.
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +24,7 @@ from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.sip import verify_credential
 from tests.engine.conftest import PROGRAMS, emulator_config
 from tests.engine.harness import Workspace
+from tests.engine.rotation import registers_while_rotating, tried_and_rejected
 from tests.tools import require_kamailio
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
@@ -66,47 +64,6 @@ def edge_workspace(stack: Stack, project: Path) -> Workspace:
     )
     ws.config(config, secret=("exotel:apiToken",))
     return ws
-
-
-Outcomes = Counter[tuple[str, str]]
-
-
-def registers_while_rotating(
-    ws: Workspace, rotate: dict[str, str], register: Callable[[], tuple[str, str]]
-) -> Outcomes:
-    """Call ``register()`` (a REGISTER with what the platform holds right now, answering
-    ``(user, outcome)``) every ~20 ms while ``ws`` takes the ``rotate`` config and runs one
-    `pulumi up`; how often each ``(user, outcome)`` came back."""
-    outcomes: Outcomes = Counter()
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            outcomes[register()] += 1
-            stop.wait(0.02)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        time.sleep(0.3)
-        ws.config(rotate)
-        ws.up()
-        time.sleep(0.3)
-    finally:
-        stop.set()
-        thread.join(timeout=15)
-    return outcomes
-
-
-def tried_and_rejected(name: str, outcomes: Outcomes) -> tuple[int, int]:
-    """How many REGISTERs were tried and how many rejected; printed for the test log."""
-    tried = sum(outcomes.values())
-    rejected = sum(n for (_, outcome), n in outcomes.items() if outcome != "accepted")
-    print(
-        f"\n{name} rotation: {tried} REGISTERs tried during `pulumi up`, {rejected} rejected "
-        f"({dict(outcomes)})"
-    )
-    return tried, rejected
 
 
 def test_rotation_through_keepers_has_no_rejected_registration(edge_stack: Stack) -> None:

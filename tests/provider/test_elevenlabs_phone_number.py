@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 pytest.importorskip("elevenlabs")
 
-from pulumi_exotel.platforms import _base  # noqa: E402
 from pulumi_exotel.platforms._base import PlatformProviderError, remember_config  # noqa: E402
 from pulumi_exotel.platforms.elevenlabs import (  # noqa: E402
     SETTINGS,
@@ -16,6 +13,7 @@ from pulumi_exotel.platforms.elevenlabs import (  # noqa: E402
     PhoneNumberProvider,
 )
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
+from tests.twin_fixtures import module_twin, use_twin  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
@@ -40,19 +38,12 @@ NATIVE = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ElevenLabsTwin]:
-    with ElevenLabsTwin(KEY) as running:
-        yield running
+server = module_twin(lambda: ElevenLabsTwin(KEY))
 
 
 @pytest.fixture
 def twin(server: ElevenLabsTwin, monkeypatch: pytest.MonkeyPatch) -> ElevenLabsTwin:
-    server.reset()
-    monkeypatch.delenv("ELEVENLABS_API_KEY", raising=False)
-    remember_config(SETTINGS, {"elevenlabs:apiKey": KEY, "elevenlabs:baseUrl": server.base_url})
-    _base._clients.clear()
-    return server
+    return use_twin(server, SETTINGS, KEY, monkeypatch)
 
 
 def test_sip_trunk_number_lifecycle_with_in_place_rotation(twin: ElevenLabsTwin) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 pytest.importorskip("retell")
 
-from pulumi_exotel.platforms import _base  # noqa: E402
 from pulumi_exotel.platforms._base import PlatformProviderError, remember_config  # noqa: E402
 from pulumi_exotel.platforms.retell import SETTINGS, PhoneNumberProvider  # noqa: E402
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
+from tests.twin_fixtures import module_twin, use_twin  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
@@ -28,19 +26,12 @@ PROPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RetellTwin]:
-    with RetellTwin(KEY) as running:
-        yield running
+server = module_twin(lambda: RetellTwin(KEY))
 
 
 @pytest.fixture
 def twin(server: RetellTwin, monkeypatch: pytest.MonkeyPatch) -> RetellTwin:
-    server.reset()
-    monkeypatch.delenv("RETELL_API_KEY", raising=False)
-    remember_config(SETTINGS, {"retell:apiKey": KEY, "retell:baseUrl": server.base_url})
-    _base._clients.clear()
-    return server
+    return use_twin(server, SETTINGS, KEY, monkeypatch)
 
 
 def test_create_read_update_in_place_delete(twin: RetellTwin) -> None:

@@ -7,7 +7,6 @@ adopt-or-refuse, gone on read, delete of a gone object, scrubbed errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,16 +21,14 @@ from pulumi_exotel.platforms.vapi import (  # noqa: E402
     PhoneNumberProvider,
 )
 from pulumi_exotel.twins.vapi import DEFAULT_TOKEN, VapiTwinServer  # noqa: E402
+from tests.twin_fixtures import module_twin  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
 PASSWORD = "Provider_Canary_Pw_0123456789"  # noqa: S105
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[VapiTwinServer]:
-    with VapiTwinServer() as twin:
-        yield twin
+server = module_twin(VapiTwinServer)
 
 
 @pytest.fixture

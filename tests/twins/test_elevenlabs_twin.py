@@ -3,7 +3,6 @@ the vendor's. Raw requests check that the twin refuses what the SDK's types do n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ from elevenlabs.conversational_ai.phone_numbers.types import (  # noqa: E402
 from elevenlabs.core.api_error import ApiError  # noqa: E402
 
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
+from tests.twin_fixtures import module_twin  # noqa: E402
 
 pytestmark = pytest.mark.api
 
@@ -32,16 +32,7 @@ OUTBOUND = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ElevenLabsTwin]:
-    with ElevenLabsTwin(KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def twin(server: ElevenLabsTwin) -> ElevenLabsTwin:
-    server.reset()
-    return server
+server = module_twin(lambda: ElevenLabsTwin(KEY))
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ vendor's. Raw requests check that the twin refuses what the SDK's types do not d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -14,6 +12,7 @@ retell = pytest.importorskip("retell")
 from retell.types.phone_number_response import PhoneNumberResponse  # noqa: E402
 
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
+from tests.twin_fixtures import module_twin  # noqa: E402
 
 pytestmark = pytest.mark.api
 
@@ -30,16 +29,7 @@ IMPORT = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RetellTwin]:
-    with RetellTwin(KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def twin(server: RetellTwin) -> RetellTwin:
-    server.reset()
-    return server
+server = module_twin(lambda: RetellTwin(KEY))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ with bodies serialised, and answers parsed, by the SDK's own types and functions
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -35,14 +34,12 @@ from vapi.types.update_byo_sip_trunk_credential_dto import (  # noqa: E402
 )
 
 from pulumi_exotel.twins.vapi import DEFAULT_TOKEN, ORG_ID, VapiTwinServer  # noqa: E402
+from tests.twin_fixtures import module_twin  # noqa: E402
 
 PASSWORD = "twin-canary-Pw_0123456789abcdef"  # noqa: S105
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[VapiTwinServer]:
-    with VapiTwinServer() as twin:
-        yield twin
+server = module_twin(VapiTwinServer)
 
 
 @pytest.fixture
