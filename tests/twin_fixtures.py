@@ -4,13 +4,15 @@ each test, and (for provider tests) the platform's settings pointed at it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar
 
 import pytest
 
 from pulumi_exotel.platforms import _base
 from pulumi_exotel.platforms._base import PlatformSettings, remember_config
 from pulumi_exotel.twins._server import TwinServer
+from tests.engine.harness import Workspace
 
 
 class _Twin(Protocol):
@@ -20,18 +22,39 @@ class _Twin(Protocol):
 
 
 TwinT = TypeVar("TwinT", bound=_Twin)
+_Scope = Literal["function", "module"]
 
 
-def module_twin(make: Callable[[], TwinServer]) -> Any:
-    """A module-scoped fixture: the twin ``make()`` builds, running for the module's tests.
-    Assign it as ``server = module_twin(...)``."""
+def twin_fixture(make: Callable[[], TwinServer], scope: _Scope = "module") -> Any:
+    """A fixture: the twin ``make()`` builds, running for the module's tests (or each test's,
+    ``scope="function"``). Assign it: ``server = twin_fixture(lambda: RetellTwin(KEY))``."""
 
-    @pytest.fixture(scope="module")
+    @pytest.fixture(scope=scope)
     def server() -> Iterator[TwinServer]:
         with make() as running:
             yield running
 
     return server
+
+
+def routes_called(twin: Any) -> dict[str, int]:
+    """How many API requests ``twin`` counted, by route (``"PATCH /..."``)."""
+    by_route: dict[str, int] = twin.requests.snapshot()["by_route"]
+    return by_route
+
+
+def platform_workspace(
+    workspace: Callable[..., Workspace], project: Path, platform: str, twin: TwinServer, key: str
+) -> Callable[..., Workspace]:
+    """A maker of workspaces of ``project`` whose ``platform`` provider (``retell``...) talks
+    to ``twin`` with the API key ``key`` (set as a secret); keyword arguments are more config."""
+
+    def make(**config: str) -> Workspace:
+        ws = workspace(project, config={f"{platform}:baseUrl": twin.base_url, **config})
+        ws.config({f"{platform}:apiKey": key}, secret=(f"{platform}:apiKey",))
+        return ws
+
+    return make
 
 
 def use_twin(

@@ -4,7 +4,7 @@ examples/elevenlabs-end-to-end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from tests.conftest import Stats  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
+from tests.twin_fixtures import platform_workspace, routes_called, twin_fixture  # noqa: E402
 
 pytestmark = pytest.mark.engine
 
@@ -27,27 +28,14 @@ NUMBER = "+918047091270"
 NAME = "elevenlabs-number"
 
 
-@pytest.fixture
-def twin() -> Iterator[ElevenLabsTwin]:
-    with ElevenLabsTwin(KEY_CANARY) as server:
-        yield server
-
-
-def twin_routes(twin: ElevenLabsTwin) -> dict[str, int]:
-    by_route: dict[str, int] = twin.requests.snapshot()["by_route"]
-    return by_route
+twin = twin_fixture(lambda: ElevenLabsTwin(KEY_CANARY), scope="function")
 
 
 @pytest.fixture
 def el_workspace(
     workspace: Callable[..., Workspace], twin: ElevenLabsTwin
 ) -> Callable[..., Workspace]:
-    def make(**config: str) -> Workspace:
-        ws = workspace(PROJECT, config={"elevenlabs:baseUrl": twin.base_url, **config})
-        ws.config({"elevenlabs:apiKey": KEY_CANARY}, secret=("elevenlabs:apiKey",))
-        return ws
-
-    return make
+    return platform_workspace(workspace, PROJECT, "elevenlabs", twin, KEY_CANARY)
 
 
 def test_lifecycle_up_preview_update_refresh_adopt_destroy(
@@ -77,13 +65,13 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     twin.requests.reset()
     ws.preview("--expect-no-changes")
     assert stats.total() == 0, stats.log()
-    assert twin.requests.snapshot()["total"] == 0, twin_routes(twin)
+    assert twin.requests.snapshot()["total"] == 0, routes_called(twin)
 
     ws.config({"label": "Renamed line"})
     twin.requests.reset()
     up = ws.up()
     assert "1 updated" in up.stdout, up.stdout
-    assert twin_routes(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
+    assert routes_called(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
     assert twin.stored(sip_id)["label"] == "Renamed line"
 
     twin.remove(sip_id)
@@ -130,7 +118,7 @@ def test_rotation_in_place_and_secrets_never_appear(
     after = ws.outputs(show_secrets=True)
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(number_id) == (after["sip_username"], after["sip_password"])
-    assert twin_routes(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
+    assert routes_called(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
     exotel = [
         (e["at"], e["method"])
         for e in stats.log()

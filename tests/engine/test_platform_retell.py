@@ -3,7 +3,7 @@ Retell twin, both over loopback HTTP, driven by examples/retell-end-to-end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ from tests.conftest import Stats  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
+from tests.twin_fixtures import platform_workspace, routes_called, twin_fixture  # noqa: E402
 
 pytestmark = pytest.mark.engine
 
@@ -26,27 +27,14 @@ NUMBER = "+918047091260"
 NUMBER_URN_NAME = "retell-number"
 
 
-@pytest.fixture
-def twin() -> Iterator[RetellTwin]:
-    with RetellTwin(KEY_CANARY) as server:
-        yield server
-
-
-def twin_routes(twin: RetellTwin) -> dict[str, int]:
-    by_route: dict[str, int] = twin.requests.snapshot()["by_route"]
-    return by_route
+twin = twin_fixture(lambda: RetellTwin(KEY_CANARY), scope="function")
 
 
 @pytest.fixture
 def retell_workspace(
     workspace: Callable[..., Workspace], twin: RetellTwin
 ) -> Callable[..., Workspace]:
-    def make(**config: str) -> Workspace:
-        ws = workspace(PROJECT, config={"retell:baseUrl": twin.base_url, **config})
-        ws.config({"retell:apiKey": KEY_CANARY}, secret=("retell:apiKey",))
-        return ws
-
-    return make
+    return platform_workspace(workspace, PROJECT, "retell", twin, KEY_CANARY)
 
 
 def test_lifecycle_up_preview_update_refresh_adopt_destroy(
@@ -67,14 +55,14 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     twin.requests.reset()
     ws.preview("--expect-no-changes")
     assert stats.total() == 0, stats.log()
-    assert twin.requests.snapshot()["total"] == 0, twin_routes(twin)
+    assert twin.requests.snapshot()["total"] == 0, routes_called(twin)
 
     # In place: a new nickname is one PATCH, no re-import.
     ws.config({"nickname": "Renamed line"})
     twin.requests.reset()
     up = ws.up()
     assert "1 updated" in up.stdout, up.stdout
-    assert twin_routes(twin) == {"PATCH /update-phone-number/{phone_number}": 1}
+    assert routes_called(twin) == {"PATCH /update-phone-number/{phone_number}": 1}
     assert ws.outputs()["retell_nickname"] == "Renamed line"
 
     # Deleted in Retell behind Pulumi's back: refresh drops it, up imports it again.
@@ -120,7 +108,7 @@ def test_rotation_updates_the_number_in_place_between_create_and_delete(
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(NUMBER) == (after["sip_username"], after["sip_password"])
     # The number was updated, never replaced.
-    assert twin_routes(twin) == {"PATCH /update-phone-number/{phone_number}": 1}, up.stdout
+    assert routes_called(twin) == {"PATCH /update-phone-number/{phone_number}": 1}, up.stdout
     # Order across both servers (one clock): Exotel create, Retell update, Exotel delete.
     exotel = [
         (e["at"], e["method"])

@@ -5,8 +5,6 @@ edge. No REGISTER may be rejected, and afterwards the old password is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 pytest.importorskip("retell")
@@ -16,6 +14,7 @@ from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.rotation import registers_while_rotating, tried_and_rejected  # noqa: E402
 from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: E402, F401
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
@@ -23,10 +22,7 @@ KEY = "retell-rotation-key"
 NUMBER = "+918047091260"
 
 
-@pytest.fixture
-def twin() -> Iterator[RetellTwin]:
-    with RetellTwin(KEY) as server:
-        yield server
+twin = twin_fixture(lambda: RetellTwin(KEY), scope="function")
 
 
 def test_keepers_rotation_through_retell_rejects_no_registration(

@@ -6,8 +6,6 @@ afterwards the old password is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -18,16 +16,14 @@ from pulumi_exotel.twins.vapi import VapiTwinServer  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.rotation import registers_while_rotating, tried_and_rejected  # noqa: E402
 from tests.engine.test_sip_edge import Stack, edge_stack, edge_workspace  # noqa: E402, F401
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
 KEY = "vapi-rotation-key"
 
 
-@pytest.fixture
-def twin() -> Iterator[VapiTwinServer]:
-    with VapiTwinServer(token=KEY) as server:
-        yield server
+twin = twin_fixture(lambda: VapiTwinServer(token=KEY), scope="function")
 
 
 def held_by_vapi(twin: VapiTwinServer) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ from pulumi_exotel.platforms.elevenlabs import (  # noqa: E402
     PhoneNumberProvider,
 )
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
-from tests.twin_fixtures import module_twin, use_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture, use_twin  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
@@ -38,7 +38,7 @@ NATIVE = {
 }
 
 
-server = module_twin(lambda: ElevenLabsTwin(KEY))
+server = twin_fixture(lambda: ElevenLabsTwin(KEY))
 
 
 @pytest.fixture

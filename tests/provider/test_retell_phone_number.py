@@ -9,7 +9,7 @@ pytest.importorskip("retell")
 from pulumi_exotel.platforms._base import PlatformProviderError, remember_config  # noqa: E402
 from pulumi_exotel.platforms.retell import SETTINGS, PhoneNumberProvider  # noqa: E402
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
-from tests.twin_fixtures import module_twin, use_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture, use_twin  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
@@ -26,7 +26,7 @@ PROPS = {
 }
 
 
-server = module_twin(lambda: RetellTwin(KEY))
+server = twin_fixture(lambda: RetellTwin(KEY))
 
 
 @pytest.fixture

@@ -21,14 +21,14 @@ from pulumi_exotel.platforms.vapi import (  # noqa: E402
     PhoneNumberProvider,
 )
 from pulumi_exotel.twins.vapi import DEFAULT_TOKEN, VapiTwinServer  # noqa: E402
-from tests.twin_fixtures import module_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 pytestmark = pytest.mark.provider
 
 PASSWORD = "Provider_Canary_Pw_0123456789"  # noqa: S105
 
 
-server = module_twin(VapiTwinServer)
+server = twin_fixture(VapiTwinServer)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from elevenlabs.conversational_ai.phone_numbers.types import (  # noqa: E402
 from elevenlabs.core.api_error import ApiError  # noqa: E402
 
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
-from tests.twin_fixtures import module_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 pytestmark = pytest.mark.api
 
@@ -32,7 +32,7 @@ OUTBOUND = {
 }
 
 
-server = module_twin(lambda: ElevenLabsTwin(KEY))
+server = twin_fixture(lambda: ElevenLabsTwin(KEY))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ retell = pytest.importorskip("retell")
 from retell.types.phone_number_response import PhoneNumberResponse  # noqa: E402
 
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
-from tests.twin_fixtures import module_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 pytestmark = pytest.mark.api
 
@@ -29,7 +29,7 @@ IMPORT = {
 }
 
 
-server = module_twin(lambda: RetellTwin(KEY))
+server = twin_fixture(lambda: RetellTwin(KEY))
 
 
 @pytest.fixture

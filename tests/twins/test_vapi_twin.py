@@ -34,12 +34,12 @@ from vapi.types.update_byo_sip_trunk_credential_dto import (  # noqa: E402
 )
 
 from pulumi_exotel.twins.vapi import DEFAULT_TOKEN, ORG_ID, VapiTwinServer  # noqa: E402
-from tests.twin_fixtures import module_twin  # noqa: E402
+from tests.twin_fixtures import twin_fixture  # noqa: E402
 
 PASSWORD = "twin-canary-Pw_0123456789abcdef"  # noqa: S105
 
 
-server = module_twin(VapiTwinServer)
+server = twin_fixture(VapiTwinServer)
 
 
 @pytest.fixture
