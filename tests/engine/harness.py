@@ -136,6 +136,12 @@ class Workspace:
     def refresh(self, *extra: str) -> subprocess.CompletedProcess[str]:
         return self.run("refresh", "--yes", "--skip-preview", *extra)
 
+    def verbose(self, *args: str) -> list[str]:
+        """``pulumi <args> --yes`` logging everything to stderr at ``-v=9``: what it printed
+        (stdout, stderr), for the tests that scan all Pulumi output for secrets."""
+        done = self.run(*args, "--yes", "--logtostderr", "-v=9")
+        return [done.stdout, done.stderr]
+
     def destroy(self) -> subprocess.CompletedProcess[str]:
         return self.run("destroy", "--yes", "--skip-preview")
 

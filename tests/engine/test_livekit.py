@@ -144,17 +144,13 @@ def test_secrets_absent_from_state_output_and_verbose_logs(
     ws.config({"t:credPassword": password}, secret=("t:credPassword",))
 
     seen = [ws.preview("--diff").stdout]
-    up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
-    seen += [up.stdout, up.stderr, ws.export(), str(ws.outputs())]
+    seen += [*ws.verbose("up", "--logflow"), ws.export(), str(ws.outputs())]
     (trunk,) = livekit.api().outbound_trunks()
     assert trunk.auth_password == password  # it did reach LiveKit
     ws.config({"t:dids": f"{DID},{DID2}"})
-    update = ws.run("up", "--yes", "--logtostderr", "-v=9")
-    refresh = ws.run("refresh", "--yes", "--logtostderr", "-v=9")
-    seen += [update.stdout, update.stderr, refresh.stdout, refresh.stderr, ws.export()]
+    seen += [*ws.verbose("up"), *ws.verbose("refresh"), ws.export()]
     seen += [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
-    destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
-    seen += [destroy.stdout, destroy.stderr]
+    seen += ws.verbose("destroy")
 
     everything = "\n".join(seen)
     assert len(everything) > 10_000, "verbose logs were expected to be long"

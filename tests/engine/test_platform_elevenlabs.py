@@ -105,16 +105,14 @@ def test_rotation_in_place_and_secrets_never_appear(
 ) -> None:
     ws = el_workspace()
     seen = [ws.preview("--diff").stdout]
-    up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
-    seen += [up.stdout, up.stderr]
+    seen += ws.verbose("up", "--logflow")
     before = ws.outputs(show_secrets=True)
     number_id = before["elevenlabs_phone_number_id"]
 
     ws.config({"rotation": "2"})
     stats.reset()
     twin.requests.reset()
-    rotate = ws.run("up", "--yes", "--logtostderr", "-v=9")
-    seen += [rotate.stdout, rotate.stderr]
+    seen += ws.verbose("up")
     after = ws.outputs(show_secrets=True)
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(number_id) == (after["sip_username"], after["sip_password"])
@@ -131,8 +129,7 @@ def test_rotation_in_place_and_secrets_never_appear(
     seen.append(ws.export())
     seen.append(str(ws.outputs()))
     seen += [p.read_text() for p in ws.root.parent.rglob("*.json")]
-    destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
-    seen += [destroy.stdout, destroy.stderr]
+    seen += ws.verbose("destroy")
     everything = "\n".join(seen)
     assert len(everything) > 10_000
     for canary in (KEY_CANARY, before["sip_password"], after["sip_password"]):

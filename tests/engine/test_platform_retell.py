@@ -126,21 +126,17 @@ def test_secret_canaries_never_appear(
 ) -> None:
     ws = retell_workspace()
     seen = [ws.preview("--diff").stdout]
-    up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
-    seen += [up.stdout, up.stderr]
+    seen += ws.verbose("up", "--logflow")
     password = ws.outputs(show_secrets=True)["sip_password"]
     assert twin.credential(NUMBER)[1] == password  # the password did reach Retell
     ws.config({"nickname": "Rotated", "rotation": "2"})
-    update = ws.run("up", "--yes", "--logtostderr", "-v=9")
-    seen += [update.stdout, update.stderr]
+    seen += ws.verbose("up")
     new_password = ws.outputs(show_secrets=True)["sip_password"]
     seen.append(ws.export())
     seen.append(str(ws.outputs()))
     seen += [p.read_text() for p in ws.root.parent.rglob("*.json")]  # the file backend's state
-    refresh = ws.run("refresh", "--yes", "--logtostderr", "-v=9")
-    seen += [refresh.stdout, refresh.stderr]
-    destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
-    seen += [destroy.stdout, destroy.stderr]
+    seen += ws.verbose("refresh")
+    seen += ws.verbose("destroy")
 
     everything = "\n".join(seen)
     assert len(everything) > 10_000, "verbose logs were expected to be long"

@@ -33,15 +33,12 @@ def test_canaries_absent_from_state_output_and_verbose_logs(
 
         seen = []
         seen.append(ws.preview("--diff").stdout)
-        up = ws.run("up", "--yes", "--logtostderr", "-v=9", "--logflow")
-        seen += [up.stdout, up.stderr]
+        seen += ws.verbose("up", "--logflow")
         seen.append(ws.export())
         seen.append(str(ws.outputs()))
         seen.append((ws.root / "Pulumi.test.yaml").read_text())
-        refresh = ws.run("refresh", "--yes", "--logtostderr", "-v=9")
-        seen += [refresh.stdout, refresh.stderr]
-        destroy = ws.run("destroy", "--yes", "--logtostderr", "-v=9")
-        seen += [destroy.stdout, destroy.stderr]
+        seen += ws.verbose("refresh")
+        seen += ws.verbose("destroy")
 
         everything = "\n".join(seen)
         assert len(everything) > 10_000, "verbose logs were expected to be long"
