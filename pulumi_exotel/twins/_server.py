@@ -26,7 +26,7 @@ import types
 import typing
 from collections import Counter, deque
 from collections.abc import Sequence
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import pydantic
 from starlette.applications import Starlette
@@ -44,6 +44,9 @@ __all__ = [
     "TwinServer",
     "control_routes",
     "problem_response",
+    "NumbersTwin",
+    "WriteFaults",
+    "checked_json",
     "read_json",
     "shape_problems",
 ]
@@ -186,7 +189,74 @@ class TwinServer:
         self.stop()
 
 
+NumberT = TypeVar("NumberT")
+
+
+class NumbersTwin(TwinServer, Generic[NumberT]):
+    """A twin of one platform's phone numbers: kept by key under one lock, the API key it
+    accepts, a request log, and writes that can be made to lose their answer."""
+
+    def __init__(
+        self, api_key: str, routes: list[Route], *, name: str, host: str, port: int
+    ) -> None:
+        self.api_key = api_key
+        self.requests = RequestLog()
+        self._numbers: dict[str, NumberT] = {}
+        self._lock = threading.Lock()
+        self._faults = WriteFaults()
+        super().__init__(counted_app(routes, self.requests), name=name, host=host, port=port)
+
+    def fail_after_write(self, route: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``route`` (``"POST /import-phone-number"``) are
+        applied and then answered 502, as when a gateway loses the answer of a write."""
+        self._faults.add(route, times)
+
+    def reset(self) -> None:
+        """Forget every number, injected fault and request count."""
+        with self._lock:
+            self._numbers.clear()
+        self._faults.clear()
+        self.requests.reset()
+
+    def remove(self, key: str) -> None:
+        """Delete a number behind Pulumi's back (an out-of-band change)."""
+        with self._lock:
+            del self._numbers[key]
+
+
 # --- Bodies checked against the vendor's types --------------------------------------------------
+
+
+class WriteFaults:
+    """Writes to answer 502 after they are applied, by route (``"POST /credential"``): what a
+    platform's gateway does when it loses the answer of a write that went through."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._left: dict[str, int] = {}
+
+    def add(self, route: str, times: int = 1) -> None:
+        with self._lock:
+            self._left[route] = times
+
+    def take(self, route: str) -> bool:
+        """Whether this request to ``route`` is one to answer 502 (counting it)."""
+        with self._lock:
+            left = self._left.get(route, 0)
+            if left:
+                self._left[route] = left - 1
+            return bool(left)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._left.clear()
+
+
+async def checked_json(request: Request, refused: Response | None) -> tuple[Any, Response | None]:
+    """The JSON body, and the response refusing the request if any: ``refused`` (the API key
+    check's answer) first, else a 422 when the body is not JSON."""
+    body, bad = await read_json(request)
+    return body, refused or bad
 
 
 async def read_json(request: Request) -> tuple[Any, Response | None]:

@@ -22,7 +22,6 @@ never returns passwords or tokens; tests read them with :meth:`ElevenLabsTwin.cr
 from __future__ import annotations
 
 import itertools
-import threading
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,11 +32,9 @@ from starlette.routing import Route
 
 from pulumi_exotel.platforms._base import import_sdk
 from pulumi_exotel.twins._server import (
-    RequestLog,
-    TwinServer,
-    counted_app,
+    NumbersTwin,
+    checked_json,
     problem_response,
-    read_json,
     shape_problems,
 )
 
@@ -121,17 +118,12 @@ def _shown_trunk(config: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-class ElevenLabsTwin(TwinServer):
+class ElevenLabsTwin(NumbersTwin[_Number]):
     """The twin on a free loopback port; ``api_key`` is the key it accepts."""
 
     def __init__(
         self, api_key: str = "elevenlabs-twin-key", *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        self.api_key = api_key
-        self.requests = RequestLog()
-        self._numbers: dict[str, _Number] = {}
-        self._lock = threading.Lock()
-        self._faults: dict[str, int] = {}
         self._ids = itertools.count(1)
         base = "/v1/convai/phone-numbers"
         routes = [
@@ -141,9 +133,7 @@ class ElevenLabsTwin(TwinServer):
             Route(base + "/{phone_number_id}", self._update, methods=["PATCH"]),
             Route(base + "/{phone_number_id}", self._delete, methods=["DELETE"]),
         ]
-        super().__init__(
-            counted_app(routes, self.requests), name="elevenlabs", host=host, port=port
-        )
+        super().__init__(api_key, routes, name="elevenlabs", host=host, port=port)
 
     # --- for tests ------------------------------------------------------------------------
 
@@ -170,30 +160,6 @@ class ElevenLabsTwin(TwinServer):
         with self._lock:
             return sorted(self._numbers)
 
-    def remove(self, phone_number_id: str) -> None:
-        """Delete a number behind Pulumi's back (an out-of-band change)."""
-        with self._lock:
-            del self._numbers[phone_number_id]
-
-    def fail_after_write(self, route: str, times: int = 1) -> None:
-        """The next ``times`` requests to ``route`` (``"POST /v1/convai/phone-numbers"``) are
-        applied and then answered 502, as when a gateway loses the answer of a write."""
-        with self._lock:
-            self._faults[route] = times
-
-    def _take_fault(self, route: str) -> bool:
-        with self._lock:
-            left = self._faults.get(route, 0)
-            if left:
-                self._faults[route] = left - 1
-            return bool(left)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._numbers.clear()
-            self._faults.clear()
-        self.requests.reset()
-
     # --- endpoints --------------------------------------------------------------------------
 
     def _refused(self, request: Request) -> Response | None:
@@ -202,10 +168,9 @@ class ElevenLabsTwin(TwinServer):
         return None
 
     async def _create(self, request: Request) -> Response:
-        body, bad = await read_json(request)
-        refused = self._refused(request)
-        if refused is not None or bad is not None:
-            return refused or bad  # type: ignore[return-value]
+        body, refused = await checked_json(request, self._refused(request))
+        if refused is not None:
+            return refused
         provider = body.get("provider") if isinstance(body, dict) else None
         model = CREATE_BODIES.get(provider) if isinstance(provider, str) else None
         if model is None:
@@ -230,7 +195,7 @@ class ElevenLabsTwin(TwinServer):
             else:
                 number.native = {k: v for k, v in body.items() if k not in ("provider",)}
             self._numbers[number.phone_number_id] = number
-        if self._take_fault("POST /v1/convai/phone-numbers"):
+        if self._faults.take("POST /v1/convai/phone-numbers"):
             return _error(502, "bad_gateway", "Bad gateway")
         return JSONResponse({"phone_number_id": number.phone_number_id})
 
@@ -252,10 +217,9 @@ class ElevenLabsTwin(TwinServer):
             return JSONResponse(number.response())
 
     async def _update(self, request: Request) -> Response:
-        body, bad = await read_json(request)
-        refused = self._refused(request)
-        if refused is not None or bad is not None:
-            return refused or bad  # type: ignore[return-value]
+        body, refused = await checked_json(request, self._refused(request))
+        if refused is not None:
+            return refused
         problems = shape_problems(UPDATE_BODY, body)
         if problems:
             return problem_response(problems)

@@ -17,7 +17,6 @@ password; tests read what it holds with :meth:`RetellTwin.credential`.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,11 +27,9 @@ from starlette.routing import Route
 
 from pulumi_exotel.platforms._base import import_sdk
 from pulumi_exotel.twins._server import (
-    RequestLog,
-    TwinServer,
-    counted_app,
+    NumbersTwin,
+    checked_json,
     problem_response,
-    read_json,
     shape_problems,
 )
 
@@ -84,17 +81,12 @@ class _Number:
         }
 
 
-class RetellTwin(TwinServer):
+class RetellTwin(NumbersTwin[_Number]):
     """The twin on a free loopback port; ``api_key`` is the key it accepts."""
 
     def __init__(
         self, api_key: str = "retell-twin-key", *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        self.api_key = api_key
-        self.requests = RequestLog()
-        self._numbers: dict[str, _Number] = {}
-        self._lock = threading.Lock()
-        self._faults: dict[str, int] = {}
         routes = [
             Route("/import-phone-number", self._import, methods=["POST"]),
             Route("/get-phone-number/{phone_number}", self._get, methods=["GET"]),
@@ -102,7 +94,7 @@ class RetellTwin(TwinServer):
             Route("/v2/list-phone-numbers", self._list, methods=["GET"]),
             Route("/delete-phone-number/{phone_number}", self._delete, methods=["DELETE"]),
         ]
-        super().__init__(counted_app(routes, self.requests), name="retell", host=host, port=port)
+        super().__init__(api_key, routes, name="retell", host=host, port=port)
 
     # --- for tests ------------------------------------------------------------------------
 
@@ -112,34 +104,9 @@ class RetellTwin(TwinServer):
             number = self._numbers[phone_number]
             return number.auth_username, number.auth_password
 
-    def fail_after_write(self, route: str, times: int = 1) -> None:
-        """The next ``times`` requests to ``route`` (``"POST /import-phone-number"``) are
-        applied and then answered 502, as when a gateway loses the answer of a write."""
-        with self._lock:
-            self._faults[route] = times
-
-    def _take_fault(self, route: str) -> bool:
-        with self._lock:
-            left = self._faults.get(route, 0)
-            if left:
-                self._faults[route] = left - 1
-            return bool(left)
-
-    def reset(self) -> None:
-        """Forget every number and the request counts."""
-        with self._lock:
-            self._numbers.clear()
-            self._faults.clear()
-        self.requests.reset()
-
     def numbers(self) -> list[str]:
         with self._lock:
             return sorted(self._numbers)
-
-    def remove(self, phone_number: str) -> None:
-        """Delete a number behind Pulumi's back (an out-of-band change)."""
-        with self._lock:
-            del self._numbers[phone_number]
 
     # --- endpoints --------------------------------------------------------------------------
 
@@ -149,10 +116,9 @@ class RetellTwin(TwinServer):
         return None
 
     async def _import(self, request: Request) -> Response:
-        body, bad = await read_json(request)
-        refused = self._refused(request)
-        if refused is not None or bad is not None:
-            return refused or bad  # type: ignore[return-value]
+        body, refused = await checked_json(request, self._refused(request))
+        if refused is not None:
+            return refused
         problems = shape_problems(_import_params.PhoneNumberImportParams, body)
         problems += _transport_problems(body)
         if problems:
@@ -165,7 +131,7 @@ class RetellTwin(TwinServer):
             number.auth_password = body.get("sip_trunk_auth_password")
             self._numbers[number.phone_number] = number
             answer = number.response()
-        if self._take_fault("POST /import-phone-number"):
+        if self._faults.take("POST /import-phone-number"):
             return _error(502, "Bad gateway")
         return JSONResponse(answer, status_code=201)
 
@@ -180,10 +146,9 @@ class RetellTwin(TwinServer):
             return JSONResponse(number.response())
 
     async def _update(self, request: Request) -> Response:
-        body, bad = await read_json(request)
-        refused = self._refused(request)
-        if refused is not None or bad is not None:
-            return refused or bad  # type: ignore[return-value]
+        body, refused = await checked_json(request, self._refused(request))
+        if refused is not None:
+            return refused
         problems = shape_problems(_update_params.PhoneNumberUpdateParams, body)
         problems += _transport_problems(body)
         if problems:

@@ -45,6 +45,7 @@ from pulumi_exotel.twins._server import (
     CONTROL_PREFIX,
     RequestLog,
     TwinServer,
+    WriteFaults,
     counted_app,
     shape_problems,
 )
@@ -190,26 +191,21 @@ class VapiTwin:
         self._lock = threading.Lock()
         self._credentials = _Objects("Credential")
         self._numbers = _Objects("Phone number")
-        self._faults: dict[str, int] = {}
+        self._faults = WriteFaults()
 
     def reset(self) -> None:
         with self._lock:
             self._credentials.by_id.clear()
             self._numbers.by_id.clear()
-            self._faults.clear()
+        self._faults.clear()
 
     def fail_after_write(self, route: str, times: int = 1) -> None:
         """The next ``times`` requests to ``route`` (``"POST /credential"``) are applied and then
         answered 502, as when Vapi's gateway loses the answer of a write that went through."""
-        with self._lock:
-            self._faults[route] = times
+        self._faults.add(route, times)
 
     def take_fault(self, route: str) -> bool:
-        with self._lock:
-            left = self._faults.get(route, 0)
-            if left:
-                self._faults[route] = left - 1
-            return bool(left)
+        return self._faults.take(route)
 
     # --- credentials ---------------------------------------------------------------------------
 
