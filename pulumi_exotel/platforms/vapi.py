@@ -182,13 +182,27 @@ def _validate_transport(value: object, field: str) -> Transport:
     )
 
 
+class _VapiProvider(PlatformProvider[VapiApi]):
+    """What both Vapi providers share: settings, client, ids, adoption through ``_patch``."""
+
+    settings_spec = SETTINGS
+
+    def _build_client(self, settings: ResolvedSettings) -> VapiApi:
+        return VapiApi(settings)
+
+    def _take_over(self, client: VapiApi, found: Any, props: Props) -> Any:
+        return self._patch(client, found.id, {}, props)
+
+    def _object_id(self, obj: Any) -> str:
+        return str(obj.id)
+
+
 # --- ByoSipTrunkCredential --------------------------------------------------------------------
 
 
-class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
+class ByoSipTrunkCredentialProvider(_VapiProvider):
     """Create, read, update (``PATCH``) and delete one ``byo-sip-trunk`` credential."""
 
-    settings_spec = SETTINGS
     kind = "Vapi BYO SIP trunk credential"
     resource_class = "ByoSipTrunkCredential"
     natural_key = "name"
@@ -200,9 +214,6 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
         "user_name": InputSpec(validate_text, "update", required=True),
         "password": InputSpec(validate_secret_text, "update", required=True),
     }
-
-    def _build_client(self, settings: ResolvedSettings) -> VapiApi:
-        return VapiApi(settings)
 
     def _body(self, props: Props) -> dict[str, Any]:
         return CREDENTIAL_CALL.body(
@@ -223,9 +234,6 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
         dto = parse_obj_as(CreateByoSipTrunkCredentialDto, self._body(props))
         return self._post_or_find(client, props, lambda: client.create_credential(dto))
 
-    def _take_over(self, client: VapiApi, found: Any, props: Props) -> Any:
-        return self._patch(client, found.id, {}, props)
-
     def _get(self, client: VapiApi, id_: str) -> Any | None:
         return client.get_credential(id_)
 
@@ -237,9 +245,6 @@ class ByoSipTrunkCredentialProvider(PlatformProvider[VapiApi]):
 
     def _remove(self, client: VapiApi, id_: str) -> None:
         client.delete_credential(id_)
-
-    def _object_id(self, obj: Any) -> str:
-        return str(obj.id)
 
     def _outputs(self, inputs: Props, obj: Any) -> Props:
         outs = {
@@ -329,10 +334,9 @@ class ByoSipTrunkCredential(PlatformResource, module="vapi", name="ByoSipTrunkCr
 # --- PhoneNumber --------------------------------------------------------------------------------
 
 
-class PhoneNumberProvider(PlatformProvider[VapiApi]):
+class PhoneNumberProvider(_VapiProvider):
     """Create, read, update (``PATCH``) and delete one ``byo-phone-number``."""
 
-    settings_spec = SETTINGS
     kind = "Vapi phone number"
     resource_class = "PhoneNumber"
     natural_key = "number"
@@ -342,9 +346,6 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
         "name": InputSpec(validate_text, "update"),
         "assistant_id": InputSpec(validate_text, "update"),
     }
-
-    def _build_client(self, settings: ResolvedSettings) -> VapiApi:
-        return VapiApi(settings)
 
     def _body(self, props: Props) -> dict[str, Any]:
         return PHONE_NUMBER_CALL.body(
@@ -364,9 +365,6 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
         dto = parse_obj_as(CreateByoPhoneNumberDto, self._body(props))
         return self._post_or_find(client, props, lambda: client.create_number(dto))
 
-    def _take_over(self, client: VapiApi, found: Any, props: Props) -> Any:
-        return self._patch(client, found.id, {}, props)
-
     def _get(self, client: VapiApi, id_: str) -> Any | None:
         return client.get_number(id_)
 
@@ -380,9 +378,6 @@ class PhoneNumberProvider(PlatformProvider[VapiApi]):
 
     def _remove(self, client: VapiApi, id_: str) -> None:
         client.delete_number(id_)
-
-    def _object_id(self, obj: Any) -> str:
-        return str(obj.id)
 
     def _outputs(self, inputs: Props, obj: Any) -> Props:
         return {
