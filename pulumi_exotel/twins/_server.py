@@ -19,13 +19,14 @@ with the value (bodies carry passwords). ``problem_response`` turns them into a 
 from __future__ import annotations
 
 import collections.abc
+import functools
 import logging
 import threading
 import time
 import types
 import typing
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import pydantic
@@ -46,7 +47,6 @@ __all__ = [
     "problem_response",
     "NumbersTwin",
     "WriteFaults",
-    "checked_json",
     "read_json",
     "shape_problems",
 ]
@@ -192,19 +192,45 @@ class TwinServer:
 NumberT = TypeVar("NumberT")
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
 class NumbersTwin(TwinServer, Generic[NumberT]):
     """A twin of one platform's phone numbers: kept by key under one lock, the API key it
-    accepts, a request log, and writes that can be made to lose their answer."""
+    accepts (every endpoint first answers ``_refused``, the platform's own refusal, if any), a
+    request log, and writes that can be made to lose their answer."""
 
     def __init__(
-        self, api_key: str, routes: list[Route], *, name: str, host: str, port: int
+        self,
+        api_key: str,
+        endpoints: Sequence[tuple[str, str, Endpoint]],
+        *,
+        name: str,
+        host: str,
+        port: int,
     ) -> None:
         self.api_key = api_key
         self.requests = RequestLog()
         self._numbers: dict[str, NumberT] = {}
         self._lock = threading.Lock()
         self._faults = WriteFaults()
+        routes = [
+            Route(path, self._key_checked(endpoint), methods=[method])
+            for method, path, endpoint in endpoints
+        ]
         super().__init__(counted_app(routes, self.requests), name=name, host=host, port=port)
+
+    def _refused(self, request: Request) -> Response | None:
+        """The platform's answer to a request without the right API key (None: let it in)."""
+        raise NotImplementedError
+
+    def _key_checked(self, endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def checked(request: Request) -> Response:
+            refused = self._refused(request)
+            return refused if refused is not None else await endpoint(request)
+
+        return checked
 
     def fail_after_write(self, route: str, times: int = 1) -> None:
         """The next ``times`` requests to ``route`` (``"POST /import-phone-number"``) are
@@ -250,13 +276,6 @@ class WriteFaults:
     def clear(self) -> None:
         with self._lock:
             self._left.clear()
-
-
-async def checked_json(request: Request, refused: Response | None) -> tuple[Any, Response | None]:
-    """The JSON body, and the response refusing the request if any: ``refused`` (the API key
-    check's answer) first, else a 422 when the body is not JSON."""
-    body, bad = await read_json(request)
-    return body, refused or bad
 
 
 async def read_json(request: Request) -> tuple[Any, Response | None]:

@@ -28,13 +28,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from pulumi_exotel.platforms._base import import_sdk
 from pulumi_exotel.twins._server import (
     NumbersTwin,
-    checked_json,
     problem_response,
+    read_json,
     shape_problems,
 )
 
@@ -126,14 +125,14 @@ class ElevenLabsTwin(NumbersTwin[_Number]):
     ) -> None:
         self._ids = itertools.count(1)
         base = "/v1/convai/phone-numbers"
-        routes = [
-            Route(base, self._create, methods=["POST"]),
-            Route(base, self._list, methods=["GET"]),
-            Route(base + "/{phone_number_id}", self._get, methods=["GET"]),
-            Route(base + "/{phone_number_id}", self._update, methods=["PATCH"]),
-            Route(base + "/{phone_number_id}", self._delete, methods=["DELETE"]),
+        endpoints = [
+            ("POST", base, self._create),
+            ("GET", base, self._list),
+            ("GET", base + "/{phone_number_id}", self._get),
+            ("PATCH", base + "/{phone_number_id}", self._update),
+            ("DELETE", base + "/{phone_number_id}", self._delete),
         ]
-        super().__init__(api_key, routes, name="elevenlabs", host=host, port=port)
+        super().__init__(api_key, endpoints, name="elevenlabs", host=host, port=port)
 
     # --- for tests ------------------------------------------------------------------------
 
@@ -168,9 +167,9 @@ class ElevenLabsTwin(NumbersTwin[_Number]):
         return None
 
     async def _create(self, request: Request) -> Response:
-        body, refused = await checked_json(request, self._refused(request))
-        if refused is not None:
-            return refused
+        body, bad = await read_json(request)
+        if bad is not None:
+            return bad
         provider = body.get("provider") if isinstance(body, dict) else None
         model = CREATE_BODIES.get(provider) if isinstance(provider, str) else None
         if model is None:
@@ -200,26 +199,22 @@ class ElevenLabsTwin(NumbersTwin[_Number]):
         return JSONResponse({"phone_number_id": number.phone_number_id})
 
     async def _list(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         with self._lock:
             return JSONResponse([n.response() for n in self._numbers.values()])
 
     async def _get(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         with self._lock:
             number = self._numbers.get(request.path_params["phone_number_id"])
-            if number is None:
-                return _error(404, "phone_number_not_found", "Phone number not found")
-            return JSONResponse(number.response())
+            return (
+                _error(404, "phone_number_not_found", "Phone number not found")
+                if number is None
+                else JSONResponse(number.response())
+            )
 
     async def _update(self, request: Request) -> Response:
-        body, refused = await checked_json(request, self._refused(request))
-        if refused is not None:
-            return refused
+        body, bad = await read_json(request)
+        if bad is not None:
+            return bad
         problems = shape_problems(UPDATE_BODY, body)
         if problems:
             return problem_response(problems)
@@ -243,9 +238,6 @@ class ElevenLabsTwin(NumbersTwin[_Number]):
             return JSONResponse(number.response())
 
     async def _delete(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         with self._lock:
             if self._numbers.pop(request.path_params["phone_number_id"], None) is None:
                 return _error(404, "phone_number_not_found", "Phone number not found")

@@ -23,13 +23,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from pulumi_exotel.platforms._base import import_sdk
 from pulumi_exotel.twins._server import (
     NumbersTwin,
-    checked_json,
     problem_response,
+    read_json,
     shape_problems,
 )
 
@@ -87,14 +86,14 @@ class RetellTwin(NumbersTwin[_Number]):
     def __init__(
         self, api_key: str = "retell-twin-key", *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        routes = [
-            Route("/import-phone-number", self._import, methods=["POST"]),
-            Route("/get-phone-number/{phone_number}", self._get, methods=["GET"]),
-            Route("/update-phone-number/{phone_number}", self._update, methods=["PATCH"]),
-            Route("/v2/list-phone-numbers", self._list, methods=["GET"]),
-            Route("/delete-phone-number/{phone_number}", self._delete, methods=["DELETE"]),
+        endpoints = [
+            ("POST", "/import-phone-number", self._import),
+            ("GET", "/get-phone-number/{phone_number}", self._get),
+            ("PATCH", "/update-phone-number/{phone_number}", self._update),
+            ("GET", "/v2/list-phone-numbers", self._list),
+            ("DELETE", "/delete-phone-number/{phone_number}", self._delete),
         ]
-        super().__init__(api_key, routes, name="retell", host=host, port=port)
+        super().__init__(api_key, endpoints, name="retell", host=host, port=port)
 
     # --- for tests ------------------------------------------------------------------------
 
@@ -115,14 +114,19 @@ class RetellTwin(NumbersTwin[_Number]):
             return JSONResponse({"error_message": "Invalid API key"}, status_code=401)
         return None
 
+    async def _checked_body(self, request: Request, params: Any) -> tuple[Any, Response | None]:
+        """The JSON body, or the response refusing it: not JSON, or not ``params``
+        (the SDK's type of the call's parameters) with a transport Retell knows."""
+        body, bad = await read_json(request)
+        if bad is not None:
+            return body, bad
+        problems = shape_problems(params, body) + _transport_problems(body)
+        return body, problem_response(problems) if problems else None
+
     async def _import(self, request: Request) -> Response:
-        body, refused = await checked_json(request, self._refused(request))
+        body, refused = await self._checked_body(request, _import_params.PhoneNumberImportParams)
         if refused is not None:
             return refused
-        problems = shape_problems(_import_params.PhoneNumberImportParams, body)
-        problems += _transport_problems(body)
-        if problems:
-            return problem_response(problems)
         with self._lock:
             if body["phone_number"] in self._numbers:
                 return _error(409, f"Phone number {body['phone_number']} already exists")
@@ -136,23 +140,18 @@ class RetellTwin(NumbersTwin[_Number]):
         return JSONResponse(answer, status_code=201)
 
     async def _get(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         with self._lock:
             number = self._numbers.get(request.path_params["phone_number"])
-            if number is None:
-                return _error(404, "Phone number not found")
-            return JSONResponse(number.response())
+            return (
+                _error(404, "Phone number not found")
+                if number is None
+                else JSONResponse(number.response())
+            )
 
     async def _update(self, request: Request) -> Response:
-        body, refused = await checked_json(request, self._refused(request))
+        body, refused = await self._checked_body(request, _update_params.PhoneNumberUpdateParams)
         if refused is not None:
             return refused
-        problems = shape_problems(_update_params.PhoneNumberUpdateParams, body)
-        problems += _transport_problems(body)
-        if problems:
-            return problem_response(problems)
         with self._lock:
             number = self._numbers.get(request.path_params["phone_number"])
             if number is None:
@@ -163,9 +162,6 @@ class RetellTwin(NumbersTwin[_Number]):
             return JSONResponse(number.response())
 
     async def _list(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         limit = int(request.query_params.get("limit", "1000"))
         after = request.query_params.get("pagination_key")
         descending = request.query_params.get("sort_order") == "descending"
@@ -181,9 +177,6 @@ class RetellTwin(NumbersTwin[_Number]):
         return JSONResponse(body)
 
     async def _delete(self, request: Request) -> Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
         with self._lock:
             if self._numbers.pop(request.path_params["phone_number"], None) is None:
                 return _error(404, "Phone number not found")
