@@ -28,37 +28,36 @@ def _typed_problems(sdk_type: Any, value: Any) -> list[str]:
     return [p for p in problems if p not in extra]
 
 
-@pytest.mark.skipif(
-    os.environ.get("RETELL_LIVE") != "1" or not os.environ.get("RETELL_API_KEY"),
-    reason="set RETELL_LIVE=1 and RETELL_API_KEY to run",
-)
+def live_only(platform: str) -> pytest.MarkDecorator:
+    """Skipped unless ``<PLATFORM>_LIVE=1`` and ``<PLATFORM>_API_KEY`` are set."""
+    return pytest.mark.skipif(
+        os.environ.get(f"{platform}_LIVE") != "1" or not os.environ.get(f"{platform}_API_KEY"),
+        reason=f"set {platform}_LIVE=1 and {platform}_API_KEY to run",
+    )
+
+
+def live_get(url: str, headers: dict[str, str], params: dict[str, Any] | None = None) -> Any:
+    """The decoded JSON of a GET to the real platform (an HTTP error fails the test)."""
+    answer = httpx.get(url, params=params, headers=headers, timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+@live_only("RETELL")
 def test_retell_phone_numbers_have_the_shape_the_twin_answers_in() -> None:
     from retell.types.phone_number_list_response import PhoneNumberListResponse
 
     base = os.environ.get("RETELL_BASE_URL", "https://api.retellai.com")
-    answer = httpx.get(
-        f"{base}/v2/list-phone-numbers",
-        params={"limit": 50},
-        headers={"Authorization": f"Bearer {os.environ['RETELL_API_KEY']}"},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    assert _typed_problems(PhoneNumberListResponse, answer.json()) == []
+    headers = {"Authorization": f"Bearer {os.environ['RETELL_API_KEY']}"}
+    answer = live_get(f"{base}/v2/list-phone-numbers", headers, params={"limit": 50})
+    assert _typed_problems(PhoneNumberListResponse, answer) == []
 
 
-@pytest.mark.skipif(
-    os.environ.get("ELEVENLABS_LIVE") != "1" or not os.environ.get("ELEVENLABS_API_KEY"),
-    reason="set ELEVENLABS_LIVE=1 and ELEVENLABS_API_KEY to run",
-)
+@live_only("ELEVENLABS")
 def test_elevenlabs_phone_numbers_have_the_shape_the_twin_answers_in() -> None:
     from elevenlabs.conversational_ai.phone_numbers.types import PhoneNumbersListResponseItem
 
     base = os.environ.get("ELEVENLABS_BASE_URL", "https://api.elevenlabs.io")
-    answer = httpx.get(
-        f"{base}/v1/convai/phone-numbers",
-        headers={"xi-api-key": os.environ["ELEVENLABS_API_KEY"]},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    for item in answer.json():
+    headers = {"xi-api-key": os.environ["ELEVENLABS_API_KEY"]}
+    for item in live_get(f"{base}/v1/convai/phone-numbers", headers):
         assert _typed_problems(PhoneNumbersListResponseItem, item) == [], item.get("provider")
