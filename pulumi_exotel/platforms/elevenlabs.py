@@ -105,6 +105,14 @@ def _numbers(value: object, field: str) -> list[str]:
     return [validate_e164(v, field) for v in _strings(value, field)]
 
 
+#: The inputs both kinds of number have.
+_NUMBER_FIELDS = {
+    "phone_number": InputSpec(validate_e164, "replace", required=True),
+    "label": InputSpec(validate_text, "update", required=True),
+    "agent_id": InputSpec(validate_text, "update"),
+}
+
+
 class _NumberProvider(PlatformProvider["ElevenLabs"]):
     """What both kinds of number share: the client, lookups, delete, ids, errors."""
 
@@ -188,9 +196,7 @@ class PhoneNumberProvider(_NumberProvider):
     provider_name = "sip_trunk"
     secret_fields = ("password",)
     fields = {
-        "phone_number": InputSpec(validate_e164, "replace", required=True),
-        "label": InputSpec(validate_text, "update", required=True),
-        "agent_id": InputSpec(validate_text, "update"),
+        **_NUMBER_FIELDS,
         "address": InputSpec(validate_sip_address, "update", required=True),
         "transport": InputSpec(validate_transport, "update", default="tls"),
         # Left out: whatever ElevenLabs has (its default) stays.
@@ -295,9 +301,7 @@ class ExotelPhoneNumberProvider(_NumberProvider):
     provider_name = "exotel"
     secret_fields = ("api_token",)
     fields = {
-        "phone_number": InputSpec(validate_e164, "replace", required=True),
-        "label": InputSpec(validate_text, "update", required=True),
-        "agent_id": InputSpec(validate_text, "update"),
+        **_NUMBER_FIELDS,
         "account_sid": InputSpec(validate_text, "replace", required=True),
         "api_key": InputSpec(validate_text, "replace", required=True),
         "api_token": InputSpec(validate_secret_text, "replace", required=True),
