@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,27 +20,11 @@ from pulumi_exotel.sip import (
     verify_credential,
     verify_with,
 )
-from tests.tools import require_kamailio
 
 pytestmark = pytest.mark.sip
 
 REALM = "acct1.pstn.exotel.com"
 TRANSPORTS = pytest.mark.parametrize("transport", ["tcp", "tls"])
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SubscriberStore]:
-    require_kamailio()
-    with SubscriberStore(tmp_path_factory.mktemp("db") / "subscribers.sqlite") as subscribers:
-        yield subscribers
-
-
-@pytest.fixture(scope="module")
-def edge(
-    store: SubscriberStore, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[KamailioEdge]:
-    with KamailioEdge(tmp_path_factory.mktemp("md5-edge"), store.db_path) as md5_edge:
-        yield md5_edge
 
 
 def address(edge: KamailioEdge, transport: Transport) -> str:

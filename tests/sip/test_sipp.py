@@ -7,11 +7,10 @@ The lead's engine test does the same with a credential created by ``pulumi up``;
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 
-from pulumi_exotel.edge import KamailioEdge, KamailioNotFound, SubscriberStore, find_kamailio
+from pulumi_exotel.edge import KamailioEdge, SubscriberStore
 from pulumi_exotel.edge.sipp import SippError, SippNotFound, find_sipp, find_stunnel, sipp_register
 from pulumi_exotel.sip import verify_credential
 from tests.tools import missing_tool
@@ -21,23 +20,13 @@ pytestmark = pytest.mark.sip
 REALM = "acct1.pstn.exotel.com"
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SubscriberStore]:
+@pytest.fixture(scope="module", autouse=True)
+def _sipp_installed() -> None:
+    """sipp, besides the edge's Kamailio (``store`` in conftest.py asks for that)."""
     try:
-        find_kamailio()
         find_sipp()
-    except (KamailioNotFound, SippNotFound) as exc:
+    except SippNotFound as exc:
         missing_tool(str(exc))
-    with SubscriberStore(tmp_path_factory.mktemp("db") / "subscribers.sqlite") as subscribers:
-        yield subscribers
-
-
-@pytest.fixture(scope="module")
-def edge(
-    store: SubscriberStore, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[KamailioEdge]:
-    with KamailioEdge(tmp_path_factory.mktemp("sipp-edge"), store.db_path) as running:
-        yield running
 
 
 def test_sipp_registers_with_a_stored_credential_and_is_refused_after_delete(
