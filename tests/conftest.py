@@ -77,6 +77,13 @@ class Stats:
     def reset(self) -> None:
         self.control.post("/stats/reset").raise_for_status()
 
+    def fault(self, kind: str, method: str, path_regex: str, **more: Any) -> None:
+        """Inject a fault (``/_emulator/faults``): ``kind`` (``drop_response``, ``status``...)
+        for ``method`` requests whose path matches ``path_regex``; ``more`` as the rule has it
+        (``status=400``)."""
+        rule = {"kind": kind, **more, "method": method, "path_regex": path_regex}
+        self.control.post("/faults", json=rule).raise_for_status()
+
 
 @pytest.fixture
 def stats(emulator: EmulatorServer, emulator_control: httpx.Client) -> Stats:

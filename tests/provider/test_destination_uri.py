@@ -154,10 +154,7 @@ def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
 def test_a_lost_create_response_still_ends_with_one_destination(
     destinations: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "drop_response", "method": "POST", "path_regex": "/destination-uris$"},
-    ).raise_for_status()
+    stats.fault("drop_response", "POST", "/destination-uris$")
     id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
     assert [e.id for e in api.list_destination_uris(trunk_sid)] == [outs["destination_id"]]
 

@@ -216,19 +216,13 @@ def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
 def test_a_lost_create_response_still_ends_with_one_credential(
     credentials: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "drop_response", "method": "POST", "path_regex": "/credentials$"},
-    ).raise_for_status()
+    stats.fault("drop_response", "POST", "/credentials$")
     id_, outs = credentials.create(fixed(trunk_sid))
     assert [c.id for c in api.list_digest_credentials(trunk_sid)] == [outs["credential_id"]]
 
 
 def test_errors_never_carry_the_password(credentials: Engine, trunk_sid: str, stats: Stats) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "status", "status": 400, "method": "POST", "path_regex": "/credentials$"},
-    ).raise_for_status()
+    stats.fault("status", "POST", "/credentials$", status=400)
     with pytest.raises(ExotelProviderError) as caught:
         credentials.create(fixed(trunk_sid))
     assert "Could not create digest credential" in str(caught.value)

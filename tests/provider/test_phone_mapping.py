@@ -123,10 +123,7 @@ def test_a_malformed_id_says_the_expected_form(mappings: Engine) -> None:
 def test_a_lost_create_response_still_ends_with_one_mapping(
     mappings: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "drop_response", "method": "POST", "path_regex": "/phone-numbers$"},
-    ).raise_for_status()
+    stats.fault("drop_response", "POST", "/phone-numbers$")
     id_, outs = mappings.create({"trunk_sid": trunk_sid, "phone_number": DID, "mode": "flow"})
     assert [(m.id, m.mode) for m in api.list_phone_mappings(trunk_sid)] == [
         (outs["mapping_id"], "flow")

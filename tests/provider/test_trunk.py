@@ -152,9 +152,7 @@ def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
 def test_a_lost_create_response_still_ends_with_one_trunk(
     trunks: Engine, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults", json={"kind": "drop_response", "method": "POST", "path_regex": "/trunks$"}
-    ).raise_for_status()
+    stats.fault("drop_response", "POST", "/trunks$")
     id_, outs = trunks.create({"trunk_name": "voice_ai", "caller_id": CALLER_ID})
     assert [t.trunk_sid for t in api.list_trunks()] == [id_]
     assert outs["caller_id"] == CALLER_ID
@@ -164,10 +162,7 @@ def test_a_lost_create_response_still_ends_with_one_trunk(
 def test_a_failed_caller_id_leaves_no_orphan_trunk(
     trunks: Engine, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "status", "status": 400, "method": "POST", "path_regex": "/settings$"},
-    ).raise_for_status()
+    stats.fault("status", "POST", "/settings$", status=400)
     with pytest.raises(ExotelProviderError, match="Could not create trunk"):
         trunks.create({"trunk_name": "voice_ai", "caller_id": CALLER_ID})
     assert api.list_trunks() == []

@@ -96,9 +96,6 @@ def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
 def test_a_lost_create_response_still_ends_with_one_entry(
     acls: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
 ) -> None:
-    stats.control.post(
-        "/faults",
-        json={"kind": "drop_response", "method": "POST", "path_regex": "/whitelisted-ips$"},
-    ).raise_for_status()
+    stats.fault("drop_response", "POST", "/whitelisted-ips$")
     id_, outs = acls.create({"trunk_sid": trunk_sid, "ip": IP})
     assert [e.id for e in api.list_whitelisted_ips(trunk_sid)] == [outs["acl_id"]]
