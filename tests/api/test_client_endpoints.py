@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from pulumi_exotel.client import ExotelClient, NotFound, RetryPolicy, Trunk
+from pulumi_exotel.client import ExotelClient, NotFound, Trunk
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.emulator.server import EmulatorServer
 
 pytestmark = pytest.mark.api
-
-
-@pytest.fixture
-def client(emulator_settings: ExotelSettings) -> Iterator[ExotelClient]:
-    with ExotelClient(emulator_settings, retry_policy=RetryPolicy(initial_backoff=0.05)) as c:
-        yield c
 
 
 @pytest.fixture

@@ -30,12 +30,6 @@ pytestmark = pytest.mark.api
 
 
 @pytest.fixture
-def client(emulator_settings: ExotelSettings) -> Iterator[ExotelClient]:
-    with ExotelClient(emulator_settings, retry_policy=RetryPolicy(initial_backoff=0.05)) as c:
-        yield c
-
-
-@pytest.fixture
 def trunk(client: ExotelClient) -> Trunk:
     return client.create_trunk("errors_trunk")
 
