@@ -347,35 +347,39 @@ def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) ->
     def path_id(request: Request) -> str:
         return str(request.path_params["id"])
 
-    async def create_credential(request: Request) -> Json:
-        return twin.create_credential(await body(request))
+    def crud(
+        path: str,
+        create: Callable[[Any], Json],
+        listing: Callable[[int], list[Json]],
+        get: Callable[[str], Json],
+        update: Callable[[str, Any], Json],
+        delete: Callable[[str], Json],
+    ) -> list[Route]:
+        """Vapi's five routes for one kind of object under ``path``, to the twin's methods."""
 
-    async def list_credentials(request: Request) -> list[Json]:
-        return twin.list_credentials()[: limit(request)]
+        async def create_one(request: Request) -> Json:
+            return create(await body(request))
 
-    async def get_credential(request: Request) -> Json:
-        return twin.get_credential(path_id(request))
+        async def list_some(request: Request) -> list[Json]:
+            return listing(limit(request))
 
-    async def update_credential(request: Request) -> Json:
-        return twin.update_credential(path_id(request), await body(request))
+        async def get_one(request: Request) -> Json:
+            return get(path_id(request))
 
-    async def delete_credential(request: Request) -> Json:
-        return twin.delete_credential(path_id(request))
+        async def update_one(request: Request) -> Json:
+            return update(path_id(request), await body(request))
 
-    async def create_number(request: Request) -> Json:
-        return twin.create_number(await body(request))
+        async def delete_one(request: Request) -> Json:
+            return delete(path_id(request))
 
-    async def list_numbers(request: Request) -> list[Json]:
-        return twin.list_numbers(limit(request))
-
-    async def get_number(request: Request) -> Json:
-        return twin.get_number(path_id(request))
-
-    async def update_number(request: Request) -> Json:
-        return twin.update_number(path_id(request), await body(request))
-
-    async def delete_number(request: Request) -> Json:
-        return twin.delete_number(path_id(request))
+        one = f"{path}/{{id}}"
+        return [
+            api(path, "POST", create_one),
+            api(path, "GET", list_some),
+            api(one, "GET", get_one),
+            api(one, "PATCH", update_one),
+            api(one, "DELETE", delete_one),
+        ]
 
     async def stored_credential(request: Request) -> Response:
         try:
@@ -394,16 +398,22 @@ def build_app(twin: VapiTwin, log: RequestLog, *, token: str = DEFAULT_TOKEN) ->
         return JSONResponse({"status": "ok"})
 
     routes = [
-        api("/credential", "POST", create_credential),
-        api("/credential", "GET", list_credentials),
-        api("/credential/{id}", "GET", get_credential),
-        api("/credential/{id}", "PATCH", update_credential),
-        api("/credential/{id}", "DELETE", delete_credential),
-        api("/phone-number", "POST", create_number),
-        api("/phone-number", "GET", list_numbers),
-        api("/phone-number/{id}", "GET", get_number),
-        api("/phone-number/{id}", "PATCH", update_number),
-        api("/phone-number/{id}", "DELETE", delete_number),
+        *crud(
+            "/credential",
+            twin.create_credential,
+            lambda n: twin.list_credentials()[:n],
+            twin.get_credential,
+            twin.update_credential,
+            twin.delete_credential,
+        ),
+        *crud(
+            "/phone-number",
+            twin.create_number,
+            twin.list_numbers,
+            twin.get_number,
+            twin.update_number,
+            twin.delete_number,
+        ),
     ]
     control = [
         Route(f"{CONTROL_PREFIX}reset", reset, methods=["POST"]),
