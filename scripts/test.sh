@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 # The lower bound of `pulumi` in pyproject.toml; the newest is whatever pip resolves for .venv.
-OLDEST_PULUMI="3.216.0"
+OLDEST_PULUMI="3.260.0"
 pulumi_bin="$(bash scripts/bootstrap.sh | tail -n 1)"
 export PATH="$pulumi_bin:$PATH"
 # In this script a missing Pulumi CLI or Kamailio is a failure, never a skip.
