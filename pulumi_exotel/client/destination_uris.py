@@ -7,9 +7,9 @@ raises the item's failure (``BatchItemError``, also ``InvalidParameter`` for Exo
 
 from __future__ import annotations
 
-from pulumi_exotel.client._base import ClientBase
+from pulumi_exotel.client._base import ClientBase, child_path
 from pulumi_exotel.client.errors import ApiError
-from pulumi_exotel.client.http import JsonBody, segment
+from pulumi_exotel.client.http import JsonBody
 from pulumi_exotel.client.models import (
     CreateDestinationUrisRequest,
     DestinationItem,
@@ -21,8 +21,8 @@ from pulumi_exotel.client.models import (
 __all__ = ["DestinationUrisMixin"]
 
 
-def _path(trunk_sid: str) -> str:
-    return f"trunks/{segment(trunk_sid)}/destination-uris"
+#: ``/trunks/{sid}/destination-uris``
+_KIND = "destination-uris"
 
 
 class DestinationUrisMixin(ClientBase):
@@ -34,7 +34,7 @@ class DestinationUrisMixin(ClientBase):
         """
         body = CreateDestinationUrisRequest(destinations=[DestinationItem(destination=destination)])
         return self._core.create(
-            _path(trunk_sid),
+            child_path(trunk_sid, _KIND),
             body,
             self._first_item,
             lambda: self.find_destination_uri(trunk_sid, destination),
@@ -50,7 +50,7 @@ class DestinationUrisMixin(ClientBase):
         self, trunk_sid: str, *, max_age: float = 0.0
     ) -> list[DestinationUri]:
         """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
-        return self._core.list_all(_path(trunk_sid), DestinationUri, max_age=max_age)
+        return self._core.list_all(child_path(trunk_sid, _KIND), DestinationUri, max_age=max_age)
 
     def find_destination_uri(self, trunk_sid: str, destination: str) -> DestinationUri | None:
         """The entry whose destination matches, ignoring a ``sip:`` prefix and case."""
@@ -68,17 +68,9 @@ class DestinationUrisMixin(ClientBase):
     ) -> DestinationUri:
         """``PUT …/destination-uris/{id}`` with ``priority`` and/or ``weight``."""
         body = UpdateDestinationUriRequest(priority=priority, weight=weight)
-        answer = self._core.request(
-            "PUT", f"{_path(trunk_sid)}/{segment(destination_id)}", body=body, idempotent=True
-        )
+        answer = self._put(child_path(trunk_sid, _KIND), destination_id, body)
         return self._required(answer, DestinationUri, "PUT destination-uris")
 
     def delete_destination_uri(self, trunk_sid: str, destination_id: str) -> None:
         """``DELETE …/destination-uris?id=``; raises ``NotFound`` for an unknown id."""
-        self._core.request(
-            "DELETE",
-            _path(trunk_sid),
-            params={"id": destination_id},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete(child_path(trunk_sid, _KIND), {"id": destination_id})

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from pulumi_exotel.client._base import ClientBase
+from pulumi_exotel.client._base import ClientBase, child_path
 from pulumi_exotel.client.errors import NotFound
-from pulumi_exotel.client.http import PAGE_SIZE, segment
+from pulumi_exotel.client.http import PAGE_SIZE
 from pulumi_exotel.client.models import (
     CreateDigestCredentialRequest,
     DigestCredential,
@@ -20,8 +20,8 @@ from pulumi_exotel.client.models import (
 __all__ = ["DigestCredentialsMixin"]
 
 
-def _path(trunk_sid: str) -> str:
-    return f"trunks/{segment(trunk_sid)}/credentials"
+#: ``/trunks/{sid}/credentials``
+_KIND = "credentials"
 
 
 def _secret(password: str | SecretStr | None) -> SecretStr | None:
@@ -43,10 +43,11 @@ class DigestCredentialsMixin(ClientBase):
         body = CreateDigestCredentialRequest(
             user_name=user_name, password=_secret(password), friendly_name=friendly_name
         )
-        return self._core.create(
-            _path(trunk_sid),
+        return self._create_one(
+            child_path(trunk_sid, _KIND),
             body,
-            lambda answer: self._required(answer, DigestCredential, "POST credentials"),
+            DigestCredential,
+            "POST credentials",
             lambda: self.find_digest_credential(trunk_sid, user_name),
         )
 
@@ -62,7 +63,11 @@ class DigestCredentialsMixin(ClientBase):
         ``max_age`` > 0 shares a recent listing (``listings``)."""
         params = {"id": credential_id} if credential_id else None
         found = self._core.list_all(
-            _path(trunk_sid), DigestCredential, params, page_size=page_size, max_age=max_age
+            child_path(trunk_sid, _KIND),
+            DigestCredential,
+            params,
+            page_size=page_size,
+            max_age=max_age,
         )
         if credential_id:
             found = [c for c in found if c.id == credential_id]
@@ -91,18 +96,10 @@ class DigestCredentialsMixin(ClientBase):
         body = UpdateDigestCredentialRequest(
             user_name=user_name, password=_secret(password), friendly_name=friendly_name
         )
-        answer = self._core.request(
-            "PUT", f"{_path(trunk_sid)}/{segment(credential_id)}", body=body, idempotent=True
-        )
+        answer = self._put(child_path(trunk_sid, _KIND), credential_id, body)
         found = self._core.one(answer or {}, DigestCredential)
         return found or self.get_digest_credential(trunk_sid, credential_id)
 
     def delete_digest_credential(self, trunk_sid: str, credential_id: str) -> None:
         """``DELETE …/credentials?id=``; raises ``NotFound`` for an unknown id."""
-        self._core.request(
-            "DELETE",
-            _path(trunk_sid),
-            params={"id": credential_id},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete(child_path(trunk_sid, _KIND), {"id": credential_id})

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_exotel.client._base import ClientBase
-from pulumi_exotel.client.http import segment
+from pulumi_exotel.client._base import ClientBase, child_path
 from pulumi_exotel.client.models import (
     CreatePhoneMappingRequest,
     PhoneMapping,
@@ -14,8 +13,8 @@ from pulumi_exotel.client.models import (
 __all__ = ["PhoneMappingsMixin"]
 
 
-def _path(trunk_sid: str) -> str:
-    return f"trunks/{segment(trunk_sid)}/phone-numbers"
+#: ``/trunks/{sid}/phone-numbers``
+_KIND = "phone-numbers"
 
 
 class PhoneMappingsMixin(ClientBase):
@@ -24,16 +23,17 @@ class PhoneMappingsMixin(ClientBase):
     ) -> PhoneMapping:
         """``POST`` a mapping (``mode`` is always sent). Raises ``Duplicate`` if already mapped."""
         body = CreatePhoneMappingRequest(phone_number=phone_number, mode=mode)
-        return self._core.create(
-            _path(trunk_sid),
+        return self._create_one(
+            child_path(trunk_sid, _KIND),
             body,
-            lambda answer: self._required(answer, PhoneMapping, "POST phone-numbers"),
+            PhoneMapping,
+            "POST phone-numbers",
             lambda: self.find_phone_mapping(trunk_sid, phone_number),
         )
 
     def list_phone_mappings(self, trunk_sid: str, *, max_age: float = 0.0) -> list[PhoneMapping]:
         """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
-        return self._core.list_all(_path(trunk_sid), PhoneMapping, max_age=max_age)
+        return self._core.list_all(child_path(trunk_sid, _KIND), PhoneMapping, max_age=max_age)
 
     def find_phone_mapping(self, trunk_sid: str, phone_number: str) -> PhoneMapping | None:
         mappings = self.list_phone_mappings(trunk_sid)
@@ -44,17 +44,9 @@ class PhoneMappingsMixin(ClientBase):
     ) -> PhoneMapping:
         """``PUT …/phone-numbers/{id}``: Exotel requires both the (unchanged) number and mode."""
         body = UpdatePhoneMappingRequest(phone_number=phone_number, mode=mode)
-        answer = self._core.request(
-            "PUT", f"{_path(trunk_sid)}/{segment(mapping_id)}", body=body, idempotent=True
-        )
+        answer = self._put(child_path(trunk_sid, _KIND), mapping_id, body)
         return self._required(answer, PhoneMapping, "PUT phone-numbers")
 
     def delete_phone_mapping(self, trunk_sid: str, mapping_id: str) -> None:
         """``DELETE …/phone-numbers?id=``; raises ``NotFound`` for an unknown id."""
-        self._core.request(
-            "DELETE",
-            _path(trunk_sid),
-            params={"id": mapping_id},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete(child_path(trunk_sid, _KIND), {"id": mapping_id})

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pulumi_exotel.client._base import ClientBase
-from pulumi_exotel.client.http import segment
+from pulumi_exotel.client._base import ClientBase, child_path
 from pulumi_exotel.client.models import SettingItem, SetTrunkSettingsRequest, TrunkSetting
 
 __all__ = ["TrunkSettingsMixin"]
 
 
-def _path(trunk_sid: str) -> str:
-    return f"trunks/{segment(trunk_sid)}/settings"
+#: ``/trunks/{sid}/settings``
+_KIND = "settings"
 
 
 class TrunkSettingsMixin(ClientBase):
@@ -34,24 +33,18 @@ class TrunkSettingsMixin(ClientBase):
             return None
 
         return self._core.create(
-            _path(trunk_sid),
+            child_path(trunk_sid, _KIND),
             body,
             lambda answer: self._core.batch(answer, TrunkSetting),
             already_set,
         )
 
     def list_trunk_settings(self, trunk_sid: str) -> list[TrunkSetting]:
-        return self._core.list_all(_path(trunk_sid), TrunkSetting)
+        return self._core.list_all(child_path(trunk_sid, _KIND), TrunkSetting)
 
     def find_trunk_setting(self, trunk_sid: str, name: str) -> TrunkSetting | None:
         return next((s for s in self.list_trunk_settings(trunk_sid) if s.name == name), None)
 
     def delete_trunk_setting(self, trunk_sid: str, name: str) -> None:
         """``DELETE …/settings?name=``; raises ``NotFound`` if the setting is not set."""
-        self._core.request(
-            "DELETE",
-            _path(trunk_sid),
-            params={"name": name},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete(child_path(trunk_sid, _KIND), {"name": name})

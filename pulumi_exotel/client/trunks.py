@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_exotel.client._base import ClientBase
 from pulumi_exotel.client.errors import NotFound
-from pulumi_exotel.client.http import PAGE_SIZE, segment
+from pulumi_exotel.client.http import PAGE_SIZE
 from pulumi_exotel.client.models import CreateTrunkRequest, Trunk, UpdateTrunkRequest
 
 __all__ = ["TrunksMixin"]
@@ -23,11 +23,8 @@ class TrunksMixin(ClientBase):
             nso_code=nso_code,
             domain_name=domain_name or self.settings.default_domain_name,
         )
-        return self._core.create(
-            "trunks",
-            body,
-            lambda answer: self._required(answer, Trunk, "POST /trunks"),
-            lambda: self.find_trunk(trunk_name),
+        return self._create_one(
+            "trunks", body, Trunk, "POST /trunks", lambda: self.find_trunk(trunk_name)
         )
 
     def list_trunks(
@@ -61,18 +58,10 @@ class TrunksMixin(ClientBase):
     ) -> Trunk:
         """``PUT /trunks/{sid}`` with the given fields only; returns the trunk after the change."""
         body = UpdateTrunkRequest(trunk_name=trunk_name, auth_type=auth_type, nso_code=nso_code)
-        answer = self._core.request(
-            "PUT", f"trunks/{segment(trunk_sid)}", body=body, idempotent=True
-        )
+        answer = self._put("trunks", trunk_sid, body)
         # The PUT response is undocumented; read the trunk back if it carries none.
         return self._core.one(answer or {}, Trunk) or self.get_trunk(trunk_sid)
 
     def delete_trunk(self, trunk_sid: str) -> None:
         """``DELETE /trunks?trunk_sid=`` (cascades to the trunk's children); raises ``NotFound``."""
-        self._core.request(
-            "DELETE",
-            "trunks",
-            params={"trunk_sid": trunk_sid},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete("trunks", {"trunk_sid": trunk_sid})

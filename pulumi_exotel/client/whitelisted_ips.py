@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from pulumi_exotel.client._base import ClientBase
-from pulumi_exotel.client.http import segment
+from pulumi_exotel.client._base import ClientBase, child_path
 from pulumi_exotel.client.models import CreateWhitelistedIpRequest, WhitelistedIp
 
 __all__ = ["WhitelistedIpsMixin"]
 
 
-def _path(trunk_sid: str) -> str:
-    return f"trunks/{segment(trunk_sid)}/whitelisted-ips"
+#: ``/trunks/{sid}/whitelisted-ips``
+_KIND = "whitelisted-ips"
 
 
 class WhitelistedIpsMixin(ClientBase):
     def create_whitelisted_ip(self, trunk_sid: str, ip: str, mask: int = 32) -> WhitelistedIp:
         """``POST`` an ACL entry. Raises ``Duplicate`` if the IP is already allowed."""
         body = CreateWhitelistedIpRequest(ip=ip, mask=mask)
-        return self._core.create(
-            _path(trunk_sid),
+        return self._create_one(
+            child_path(trunk_sid, _KIND),
             body,
-            lambda answer: self._required(answer, WhitelistedIp, "POST whitelisted-ips"),
+            WhitelistedIp,
+            "POST whitelisted-ips",
             lambda: self.find_whitelisted_ip(trunk_sid, ip),
         )
 
     def list_whitelisted_ips(self, trunk_sid: str, *, max_age: float = 0.0) -> list[WhitelistedIp]:
         """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
-        return self._core.list_all(_path(trunk_sid), WhitelistedIp, max_age=max_age)
+        return self._core.list_all(child_path(trunk_sid, _KIND), WhitelistedIp, max_age=max_age)
 
     def find_whitelisted_ip(self, trunk_sid: str, ip: str) -> WhitelistedIp | None:
         entries = self.list_whitelisted_ips(trunk_sid)
@@ -34,10 +34,4 @@ class WhitelistedIpsMixin(ClientBase):
 
     def delete_whitelisted_ip(self, trunk_sid: str, acl_id: str) -> None:
         """``DELETE …/whitelisted-ips?id=``; raises ``NotFound`` for an unknown id."""
-        self._core.request(
-            "DELETE",
-            _path(trunk_sid),
-            params={"id": acl_id},
-            idempotent=True,
-            missing_ok_after_loss=True,
-        )
+        self._delete(child_path(trunk_sid, _KIND), {"id": acl_id})
