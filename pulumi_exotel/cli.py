@@ -67,12 +67,12 @@ def _parse_account(
         raise click.BadParameter(str(exc)) from None
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+# Every option's default shows in --help (click's setting, not a flag on each option).
+@main.command(context_settings={"show_default": True})
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
 @click.option(
     "--port",
     default=8765,
-    show_default=True,
     type=click.IntRange(0, 65535),
     help="TCP port; 0 picks a free one (printed).",
 )
@@ -80,7 +80,6 @@ def _parse_account(
     "--db",
     "db",
     default="exotel-emulator.sqlite",
-    show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="SQLite file holding all state.",
 )
@@ -101,19 +100,16 @@ def _parse_account(
 @click.option(
     "--duplicate-trunk-409/--duplicate-trunk-200",
     default=False,
-    show_default=True,
     help="Answer a duplicate trunk name with a real HTTP 409 instead of 409 inside HTTP 200.",
 )
 @click.option(
     "--unknown-trunk-403/--unknown-trunk-404",
     default=False,
-    show_default=True,
     help="Answer an unknown trunk with 403/1003 instead of 404/1000.",
 )
 @click.option(
     "--sip-edge/--no-sip-edge",
     default=False,
-    show_default=True,
     help="Also run Kamailio on 127.0.0.1, provisioned live with the digest credentials.",
 )
 @click.option(
@@ -122,8 +118,8 @@ def _parse_account(
     default=None,
     help="Working directory of the SIP edge (config, certificate ca.pem, subscriber DB).",
 )
-@click.option("--sip-tcp-port", default=5070, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--sip-tls-port", default=5071, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--sip-tcp-port", default=5070, type=click.IntRange(0, 65535))
+@click.option("--sip-tls-port", default=5071, type=click.IntRange(0, 65535))
 def emulator(
     host: str,
     port: int,

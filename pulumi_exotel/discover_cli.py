@@ -38,7 +38,7 @@ def _stack_config(stack: str) -> dict[str, Any]:
     return {key: entry.get("value") for key, entry in raw.items() if key in keys}
 
 
-@click.command()
+@click.command(context_settings={"show_default": True})
 @click.option(
     "--out",
     "out_dir",
@@ -52,19 +52,16 @@ def _stack_config(stack: str) -> dict[str, Any]:
     "output_format",
     type=click.Choice(["python", "json"]),
     default="python",
-    show_default=True,
     help="python: the Pulumi program; json: the inventory, for review and diffing.",
 )
 @click.option(
     "--protect/--no-protect",
     default=True,
-    show_default=True,
     help="Mark every resource protect=True so `pulumi destroy` cannot delete hand-made objects.",
 )
 @click.option(
     "--project",
     default="exotel-account",
-    show_default=True,
     help="Pulumi project name written to Pulumi.yaml (its secret config keys use it too).",
 )
 @click.option(

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pulumi_exotel.emulator.errors import ExotelFault, invalid, mandatory, not_found
 from pulumi_exotel.sip_uri import is_fqdn, public_ipv4
@@ -55,6 +56,8 @@ __all__ = [
     "unknown_trunk",
 ]
 
+T = TypeVar("T")
+
 NSO_CODE = "ANY-ANY"
 DOMAIN_SUFFIX = ".pstn.exotel.com"
 PHONE_MODES = ("pstn", "flow")
@@ -78,27 +81,38 @@ _MAX_FRIENDLY_NAME = 32
 _MAX_PHONE_DIGITS = 30
 
 
+def _given(value: T | None, field: str) -> T:
+    """``value``, or Exotel's 1001 "<field> is mandatory" for a missing key."""
+    if value is None:
+        raise mandatory(f"{field} is mandatory")
+    return value
+
+
+def _word(value: str, field: str, max_length: int, *, spelled: str = "alphanumeric") -> str:
+    """Exotel's rule for a name-like field: at most ``max_length`` of ``[A-Za-z0-9_]``.
+
+    ``spelled`` keeps the live text's spelling, which differs between fields.
+    """
+    if len(value) > max_length:
+        raise invalid(f"Maximum allowed length for {field} is {max_length}")
+    if not _WORD_RE.fullmatch(value):
+        raise invalid(f"Allowed characters for {field} is {spelled} and _")
+    return value
+
+
 def check_trunk_name(trunk_name: str | None) -> str:
-    if trunk_name is None:
-        raise mandatory("TrunkName is mandatory")
-    if len(trunk_name) > _MAX_TRUNK_NAME:
-        raise invalid(f"Maximum allowed length for TrunkName is {_MAX_TRUNK_NAME}")
-    if not _WORD_RE.fullmatch(trunk_name):
-        raise invalid("Allowed characters for TrunkName is alphanumeric and _")
-    return trunk_name
+    return _word(_given(trunk_name, "TrunkName"), "TrunkName", _MAX_TRUNK_NAME)
 
 
 def check_nso_code(nso_code: str | None) -> str:
-    if nso_code is None:
-        raise mandatory("NsoCode is mandatory")
+    nso_code = _given(nso_code, "NsoCode")
     if nso_code != NSO_CODE:
         raise invalid("Nso code is invalid")
     return nso_code
 
 
 def check_domain_name(domain_name: str | None) -> str:
-    if domain_name is None:
-        raise mandatory("DomainName is mandatory")
+    domain_name = _given(domain_name, "DomainName")
     prefix = domain_name[: -len(DOMAIN_SUFFIX)]
     if not domain_name.endswith(DOMAIN_SUFFIX) or not _DOMAIN_PREFIX_RE.fullmatch(prefix):
         raise invalid("Domain name should end with .pstn.exotel.com")
@@ -113,8 +127,7 @@ def check_auth_type(auth_type: str) -> str:
 
 def check_phone_number(phone_number: str | None) -> str:
     """E.164 with ``+``. T2025: an empty or over-30-digit number answers 404/1000."""
-    if phone_number is None:
-        raise mandatory("PhoneNumber is mandatory")
+    phone_number = _given(phone_number, "PhoneNumber")
     digits = sum(ch.isdigit() for ch in phone_number)
     if phone_number == "" or digits > _MAX_PHONE_DIGITS:
         raise not_found()
@@ -134,8 +147,7 @@ def check_mode(mode: str | None, *, required: bool) -> str | None:
 
 
 def parse_ipv4(ip: str | None) -> ipaddress.IPv4Address:
-    if ip is None:
-        raise mandatory("Ip is mandatory")
+    ip = _given(ip, "Ip")
     if not _IPV4_SHAPE_RE.fullmatch(ip):
         raise invalid("Invalid ip")
     try:
@@ -168,8 +180,7 @@ def check_destination(destination: str | None) -> Destination:
     Exotel's rule, laxer than ours (`pulumi_exotel.sip_uri.parse_destination`): the port may be
     missing and UDP passes. The host rules are the same ones.
     """
-    if destination is None:
-        raise mandatory("Destination is mandatory")
+    destination = _given(destination, "Destination")
     bad = invalid("Destination is not a valid Ip or Fqdn")
     match = _DESTINATION_RE.fullmatch(destination)
     if match is None:
@@ -204,21 +215,13 @@ def check_password(password: str | None) -> str:
     # Never echo the password in a description: it is a secret.
     if not password:
         raise mandatory("Password is mandatory")
-    if len(password) > _MAX_PASSWORD:
-        raise invalid(f"Maximum allowed length for Password is {_MAX_PASSWORD}")
-    if not _WORD_RE.fullmatch(password):
-        raise invalid("Allowed characters for Password is alphanumeric and _")
-    return password
+    return _word(password, "Password", _MAX_PASSWORD)
 
 
 def check_friendly_name(friendly_name: str | None) -> str | None:
     if friendly_name is None:
         return None
-    if len(friendly_name) > _MAX_FRIENDLY_NAME:
-        raise invalid(f"Maximum allowed length for FriendlyName is {_MAX_FRIENDLY_NAME}")
-    if not _WORD_RE.fullmatch(friendly_name):
-        raise invalid("Allowed characters for FriendlyName is alphanumberic and _")
-    return friendly_name
+    return _word(friendly_name, "FriendlyName", _MAX_FRIENDLY_NAME, spelled="alphanumberic")
 
 
 def check_setting(name: str | None, value: str | None) -> tuple[str, str]:
@@ -226,8 +229,7 @@ def check_setting(name: str | None, value: str | None) -> tuple[str, str]:
         raise mandatory("Name is mandatory")
     if name not in SETTING_NAMES:
         raise invalid(f"Invalid setting name {name}")
-    if value is None:
-        raise mandatory("Value is mandatory")
+    value = _given(value, "Value")
     if not _E164_RE.fullmatch(value):
         raise invalid(f"Invalid value for {name}")
     return name, value

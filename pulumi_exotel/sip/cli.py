@@ -29,14 +29,12 @@ def _read_password(env_name: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@click.command("verify")
+@click.command("verify", context_settings={"show_default": True})
 @click.option("--edge", required=True, metavar="HOST:PORT", help="SIP edge, e.g. 127.0.0.1:5070.")
-@click.option("--transport", type=click.Choice(["tcp", "tls"]), default="tcp", show_default=True)
+@click.option("--transport", type=click.Choice(["tcp", "tls"]), default="tcp")
 @click.option("--realm", required=True, help="SIP domain / digest realm (the trunk's domain_name).")
 @click.option("--user", "user_name", required=True, help="Digest user name.")
-@click.option(
-    "--method", type=click.Choice(["REGISTER", "OPTIONS"]), default="REGISTER", show_default=True
-)
+@click.option("--method", type=click.Choice(["REGISTER", "OPTIONS"]), default="REGISTER")
 @click.option(
     "--ca-file",
     type=click.Path(exists=True, dir_okay=False),
@@ -44,11 +42,10 @@ def _read_password(env_name: str) -> str:
     help="CA bundle to trust for TLS instead of the system store.",
 )
 @click.option("--server-name", default=None, help="TLS name to verify (default: the edge host).")
-@click.option("--timeout", type=float, default=5.0, show_default=True, help="Seconds in total.")
+@click.option("--timeout", type=float, default=5.0, help="Seconds in total.")
 @click.option(
     "--password-env",
     default="EXOTEL_SIP_PASSWORD",
-    show_default=True,
     help="Environment variable holding the password; stdin is read when it is unset.",
 )
 def verify_command(
