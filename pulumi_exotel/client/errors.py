@@ -29,7 +29,10 @@ status and the request id, and never the request body, the API token or a passwo
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "ApiError",
@@ -68,6 +71,10 @@ def _cut(text: str) -> str:
     return f"{text[:MESSAGE_LIMIT]}... ({len(text)} characters)"
 
 
+# The API errors are dataclasses so that a subclass adds its one extra field (keyword-only)
+# without restating the constructor, and one ``__reduce__`` pickles them all. ``eq=False``
+# keeps exceptions hashable by identity; ``repr=False`` keeps ``NotFound('message')``.
+@dataclass(eq=False, repr=False)
 class ApiError(ExotelError):
     """Exotel answered, and the answer is a failure.
 
@@ -76,19 +83,13 @@ class ApiError(ExotelError):
     the body's ``response.code``.
     """
 
-    def __init__(
-        self,
-        http_status: int,
-        code: int | None,
-        message: str,
-        description: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-        self.description = description
-        self.request_id = request_id
+    http_status: int
+    code: int | None
+    message: str
+    description: str | None = None
+    request_id: str | None = None
+
+    def __post_init__(self) -> None:
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -104,10 +105,12 @@ class ApiError(ExotelError):
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keep errors picklable (Pulumi and worker threads may move them across boundaries).
-        return (
-            type(self),
-            (self.http_status, self.code, self.message, self.description, self.request_id),
-        )
+        # A batch item's class is made at run time, so it is rebuilt from its code's class.
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        if isinstance(self, BatchItemError):
+            base = next((c for c in type(self).__bases__ if c is not BatchItemError), ApiError)
+            return (_rebuild, (base, True, fields))
+        return (_rebuild, (type(self), False, fields))
 
 
 class NotFound(ApiError):
@@ -142,72 +145,25 @@ class UnsupportedContentType(ApiError):
     """1011 / HTTP 415: the request was not sent as ``application/json``."""
 
 
+@dataclass(eq=False, repr=False)
 class RateLimited(ApiError):
     """HTTP 429: too many requests. ``retry_after`` is in seconds, when the server gave one."""
 
-    def __init__(
-        self,
-        http_status: int,
-        code: int | None,
-        message: str,
-        description: str | None = None,
-        request_id: str | None = None,
-        *,
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(http_status, code, message, description, request_id)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_rate_limited,
-            (
-                self.http_status,
-                self.code,
-                self.message,
-                self.description,
-                self.request_id,
-                self.retry_after,
-            ),
-        )
+    retry_after: float | None = field(default=None, kw_only=True)
 
 
 class ServerError(ApiError):
     """HTTP 5xx: Exotel failed; the request may or may not have been applied."""
 
 
+@dataclass(eq=False, repr=False)
 class BatchItemError(ApiError):
     """One failed item of a batch POST (HTTP 207); ``index`` is its position in the request."""
 
-    def __init__(
-        self,
-        http_status: int,
-        code: int | None,
-        message: str,
-        description: str | None = None,
-        request_id: str | None = None,
-        *,
-        index: int = 0,
-    ) -> None:
-        self.index = index
-        super().__init__(http_status, code, message, description, request_id)
+    index: int = field(default=0, kw_only=True)
 
     def _render(self) -> str:
         return f"batch item {self.index} failed: {super()._render()}"
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_item_error,
-            (
-                next((c for c in type(self).__bases__ if c is not BatchItemError), ApiError),
-                self.http_status,
-                self.code,
-                self.message,
-                self.description,
-                self.request_id,
-                self.index,
-            ),
-        )
 
 
 class TransportError(ExotelError):
@@ -308,24 +264,6 @@ def item_error(
     return cls(http_status, code, message, description, request_id, index=index)
 
 
-def _rebuild_rate_limited(
-    http_status: int,
-    code: int | None,
-    message: str,
-    description: str | None,
-    request_id: str | None,
-    retry_after: float | None,
-) -> RateLimited:
-    return RateLimited(http_status, code, message, description, request_id, retry_after=retry_after)
-
-
-def _rebuild_item_error(
-    base: type[ApiError],
-    http_status: int,
-    code: int | None,
-    message: str,
-    description: str | None,
-    request_id: str | None,
-    index: int,
-) -> BatchItemError:
-    return _item_class(base)(http_status, code, message, description, request_id, index=index)
+def _rebuild(base: type[ApiError], item: bool, fields: dict[str, Any]) -> ApiError:
+    cls = _item_class(base) if item else base
+    return cls(**fields)
