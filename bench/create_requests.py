@@ -13,18 +13,15 @@ trunk's ``sip_realm`` to each credential, as a program that wires ``trunk.sip_re
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
-from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
+from emulated import configure, fresh_emulator, provider_config
+from pulumi.dynamic import ResourceProvider
 
-from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
-from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.resources import (
     DestinationUriProvider,
     DigestCredentialProvider,
@@ -49,19 +46,7 @@ def main() -> None:
     parser.add_argument("--wire-realm", action="store_true", help="pass sip_realm to credentials")
     args = parser.parse_args()
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        EmulatorServer(Path(tmp) / "bench.sqlite", [DEFAULT_ACCOUNT]) as server,
-    ):
-        config = {
-            "exotel:baseUrl": server.base_url,
-            "exotel:accountSid": DEFAULT_ACCOUNT.sid,
-            "exotel:apiKey": DEFAULT_ACCOUNT.api_key,
-            "exotel:apiToken": DEFAULT_ACCOUNT.api_token,
-            "exotel:rateLimitPerMinute": "1000000",
-            "exotel:rateLimitStore": "memory",
-        }
-        request = ConfigureRequest(Config(raw_config=config, project_name="bench"))
+    with fresh_emulator() as server:
         providers: dict[str, ResourceProvider] = {
             "trunk": TrunkProvider(),
             "mapping": PhoneMappingProvider(),
@@ -69,8 +54,9 @@ def main() -> None:
             "acl": WhitelistedIpProvider(),
             "destination": DestinationUriProvider(),
         }
-        for provider in providers.values():
-            provider.configure(request)
+        configure(
+            provider_config(server, **{"exotel:rateLimitStore": "memory"}), *providers.values()
+        )
         control = httpx.Client(base_url=f"{server.base_url}/_emulator", timeout=10)
         control.post("/stats/reset").raise_for_status()
 

@@ -11,19 +11,15 @@ provider's behaviour) and with every read listing on its own, and the ratio betw
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
-from pulumi.dynamic import Config, ConfigureRequest
+from emulated import configure, fresh_emulator, provider_config
 
 from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.config import ExotelSettings
-from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
-from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.resources import base
 from pulumi_exotel.resources.destination_uri import DestinationUriProvider
 
@@ -48,19 +44,11 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp, EmulatorServer(
-        Path(tmp) / "bench.sqlite", [DEFAULT_ACCOUNT]
-    ) as server:
-        config = {
-            "exotel:baseUrl": server.base_url,
-            "exotel:accountSid": DEFAULT_ACCOUNT.sid,
-            "exotel:apiKey": DEFAULT_ACCOUNT.api_key,
-            "exotel:apiToken": DEFAULT_ACCOUNT.api_token,
-            "exotel:rateLimitPerMinute": "1000000",
-        }
+    with fresh_emulator() as server:
+        config = provider_config(server)
         settings = ExotelSettings.load(config)
         provider = DestinationUriProvider()
-        provider.configure(ConfigureRequest(Config(raw_config=config, project_name="bench")))
+        configure(config, provider)
         states: list[tuple[str, dict[str, Any]]] = []
         with ExotelClient(settings) as client:
             sid = client.create_trunk("bench_refresh").trunk_sid
@@ -88,8 +76,10 @@ def main() -> None:
     print(f"GET requests, shared listing:     {shared} ({shared / n:.3f}/read, {shared_time:.2f}s)")
     print(f"GET requests, a listing per read: {alone} ({alone / n:.3f}/read, {alone_time:.2f} s)")
     print(f"ratio shared / per-read:          {shared / alone:.3f}")
-    print("at 200 requests/minute a refresh of these children would take "
-          f"{alone / 200 * 60:.0f} s one-per-read and {shared / 200 * 60:.1f} s shared")
+    print(
+        "at 200 requests/minute a refresh of these children would take "
+        f"{alone / 200 * 60:.0f} s one-per-read and {shared / 200 * 60:.1f} s shared"
+    )
 
 
 if __name__ == "__main__":

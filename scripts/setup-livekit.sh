@@ -12,12 +12,11 @@
 # Nothing is downloaded from anywhere but the Go module proxy.
 set -euo pipefail
 
-LIVEKIT_VERSION="1.13.5"
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache="${PULUMI_EXOTEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-exotel}"
-dir="$cache/livekit-server-v$LIVEKIT_VERSION"
+# shellcheck source=scripts/go-build-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/go-build-lib.sh"  # here, cache, log, need_go
 
-log() { echo "setup-livekit: $*" >&2; }
+LIVEKIT_VERSION="1.13.5"
+dir="$cache/livekit-server-v$LIVEKIT_VERSION"
 
 if [ -z "${PULUMI_EXOTEL_FORCE_BUILD:-}" ] && command -v livekit-server >/dev/null 2>&1; then
   existing="$(dirname "$(command -v livekit-server)")"
@@ -34,10 +33,7 @@ if [ -z "${PULUMI_EXOTEL_FORCE_BUILD:-}" ] && [ -x "$dir/livekit-server" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
-  export PATH="/usr/local/go/bin:$PATH"
-fi
-command -v go >/dev/null 2>&1 || { log "Go is needed to build livekit-server (none on PATH)"; exit 1; }
+need_go livekit-server
 log "building livekit-server v$LIVEKIT_VERSION from the Go module proxy into $dir (cold: ~3.5 min on 2 cores)"
 start=$(date +%s)
 mkdir -p "$dir"

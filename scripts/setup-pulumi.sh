@@ -11,12 +11,11 @@
 # Nothing is downloaded from anywhere but the Go module proxy.
 set -euo pipefail
 
-PULUMI_VERSION="3.274.1"
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache="${PULUMI_EXOTEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-exotel}"
-bin="$cache/pulumi-v$PULUMI_VERSION/bin"
+# shellcheck source=scripts/go-build-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/go-build-lib.sh"  # here, cache, log, need_go
 
-log() { echo "setup-pulumi: $*" >&2; }
+PULUMI_VERSION="3.274.1"
+bin="$cache/pulumi-v$PULUMI_VERSION/bin"
 
 if [ -z "${PULUMI_EXOTEL_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 \
     && command -v pulumi-language-python >/dev/null 2>&1; then
@@ -28,9 +27,6 @@ if [ -z "${PULUMI_EXOTEL_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
-  export PATH="/usr/local/go/bin:$PATH"
-fi
 export GOFLAGS="-mod=mod"
 
 # Our two plugins (the language host and the dynamic-provider shim) live in a directory keyed by
@@ -44,7 +40,7 @@ hostdir="$cache/pulumi-v$PULUMI_VERSION/plugins-$host_key"
 
 build_plugins() {
   [ -x "$hostdir/pulumi-language-python" ] && return 0
-  command -v go >/dev/null 2>&1 || { log "Go is needed to build the language host (none on PATH)"; exit 1; }
+  need_go "the language host"
   log "building the Python language host ($host_key) into $hostdir"
   local part="$hostdir.partial.$$"
   rm -rf "$part"; mkdir -p "$part"
@@ -76,7 +72,7 @@ if [ -x "$bin/pulumi" ]; then
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi CLI (none on PATH)"; exit 1; }
+need_go "the Pulumi CLI"
 log "building Pulumi CLI v$PULUMI_VERSION from the Go module proxy into $bin (cold: 8-10 min on 2 cores)"
 start=$(date +%s)
 tmp="$cache/pulumi-v$PULUMI_VERSION/bin.partial"
