@@ -18,19 +18,8 @@ checking with them; this example has both only to show every helper.
 import pulumi
 
 import pulumi_exotel as exotel
+from pulumi_exotel import voice_ai
 from pulumi_exotel.outputs import export_trunk_outputs
-from pulumi_exotel.voice_ai import (
-    bolna,
-    elevenlabs,
-    livekit,
-    nlpearl,
-    pipecat,
-    rapida,
-    retell,
-    smallest,
-    vapi,
-    vocallabs,
-)
 
 config = pulumi.Config()
 
@@ -42,12 +31,12 @@ credential = exotel.DigestCredential(
 sbc = exotel.WhitelistedIp("sbc", trunk_sid=trunk.trunk_sid, ip=config.require("sbcIp"))
 
 fixed_hosts = {
-    "livekit": livekit.inbound_destination(config.require("livekitProject")),
-    "retell": retell.inbound_destination(),
-    "elevenlabs": elevenlabs.inbound_destination(),
-    "vapi": vapi.inbound_destination(),
-    "bolna": bolna.inbound_destination(),
-    "rapida": rapida.inbound_destination(),
+    "livekit": voice_ai.livekit.inbound_destination(config.require("livekitProject")),
+    "retell": voice_ai.retell.inbound_destination(),
+    "elevenlabs": voice_ai.elevenlabs.inbound_destination(),
+    "vapi": voice_ai.vapi.inbound_destination(),
+    "bolna": voice_ai.bolna.inbound_destination(),
+    "rapida": voice_ai.rapida.inbound_destination(),
 }
 destinations = [
     exotel.DestinationUri(
@@ -60,24 +49,30 @@ export_trunk_outputs(trunk, credential, mappings=[did], destinations=destination
 
 # Each platform's request bodies (or console values), keyed by the helper that built them.
 platforms = {
-    "livekit": {"outbound_trunk": livekit.outbound_trunk(trunk, credential, [did], name="exotel")},
-    "retell": {"import_phone_number": retell.import_phone_number(trunk, credential, did)},
+    "livekit": {
+        "outbound_trunk": voice_ai.livekit.outbound_trunk(trunk, credential, [did], name="exotel")
+    },
+    "retell": {"import_phone_number": voice_ai.retell.import_phone_number(trunk, credential, did)},
     "elevenlabs": {
-        "create_sip_trunk_phone_number": elevenlabs.create_sip_trunk_phone_number(
+        "create_sip_trunk_phone_number": voice_ai.elevenlabs.create_sip_trunk_phone_number(
             trunk, credential, did, label="Exotel"
         )
     },
-    "vapi": {"byo_sip_trunk_credential": vapi.byo_sip_trunk_credential(trunk, credential)},
+    "vapi": {"byo_sip_trunk_credential": voice_ai.vapi.byo_sip_trunk_credential(trunk, credential)},
     "bolna": {
-        "sip_trunk": bolna.sip_trunk(trunk, credential, name="exotel"),
-        "trunk_number": bolna.trunk_number(did),
+        "sip_trunk": voice_ai.bolna.sip_trunk(trunk, credential, name="exotel"),
+        "trunk_number": voice_ai.bolna.trunk_number(did),
     },
-    "smallest": {"import_sip": smallest.import_sip(trunk, credential, did)},
-    "nlpearl": {"custom_voip_outbound": nlpearl.custom_voip_outbound(trunk, credential, did)},
-    "rapida": {"sip_trunk_credential": rapida.sip_trunk_credential(trunk, credential, did)},
-    "vocallabs": {"create_sip_call": vocallabs.create_sip_call(did)},
+    "smallest": {"import_sip": voice_ai.smallest.import_sip(trunk, credential, did)},
+    "nlpearl": {
+        "custom_voip_outbound": voice_ai.nlpearl.custom_voip_outbound(trunk, credential, did)
+    },
+    "rapida": {
+        "sip_trunk_credential": voice_ai.rapida.sip_trunk_credential(trunk, credential, did)
+    },
+    "vocallabs": {"create_sip_call": voice_ai.vocallabs.create_sip_call(did)},
     "pipecat": {
-        "start_dialout": pipecat.start_dialout(
+        "start_dialout": voice_ai.pipecat.start_dialout(
             trunk, config.require("dialoutTo"), whitelisted_ip=sbc
         )
     },
@@ -85,7 +80,7 @@ platforms = {
 # Vapi's phone number needs the id Vapi returned for the credential above.
 vapi_credential_id = config.get("vapiCredentialId")
 if vapi_credential_id:
-    platforms["vapi"]["byo_phone_number"] = vapi.byo_phone_number(
+    platforms["vapi"]["byo_phone_number"] = voice_ai.vapi.byo_phone_number(
         did, credential_id=vapi_credential_id
     )
 

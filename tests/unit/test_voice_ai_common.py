@@ -16,20 +16,8 @@ import pulumi
 import pytest
 from pulumi.runtime.sync_await import _sync_await
 
-from pulumi_exotel.voice_ai import (
-    PROFILES,
-    InvalidInput,
-    bolna,
-    elevenlabs,
-    livekit,
-    nlpearl,
-    pipecat,
-    rapida,
-    retell,
-    smallest,
-    vapi,
-    vocallabs,
-)
+from pulumi_exotel import voice_ai
+from pulumi_exotel.voice_ai import PROFILES, InvalidInput
 
 pytestmark = pytest.mark.unit
 
@@ -82,43 +70,49 @@ def stand_ins(*, password: pulumi.Output[str] | None = None, did: str = DID) -> 
 
 #: One sample call of every helper that builds a body, keyed (platform key, helper name).
 SAMPLE_CALLS: dict[tuple[str, str], Callable[[StandIns], pulumi.Output[Any]]] = {
-    ("livekit", "outbound_trunk"): lambda s: livekit.outbound_trunk(
+    ("livekit", "outbound_trunk"): lambda s: voice_ai.livekit.outbound_trunk(
         s.trunk, s.credential, [s.did], name="exotel-out"
     ),
-    ("livekit", "update_outbound_trunk_fields"): lambda s: livekit.update_outbound_trunk_fields(
-        s.trunk, s.credential, [s.did]
+    ("livekit", "update_outbound_trunk_fields"): lambda s: (
+        voice_ai.livekit.update_outbound_trunk_fields(s.trunk, s.credential, [s.did])
     ),
-    ("retell", "import_phone_number"): lambda s: retell.import_phone_number(
+    ("retell", "import_phone_number"): lambda s: voice_ai.retell.import_phone_number(
         s.trunk, s.credential, s.did, nickname="exotel"
     ),
-    ("retell", "update_phone_number"): lambda s: retell.update_phone_number(
+    ("retell", "update_phone_number"): lambda s: voice_ai.retell.update_phone_number(
         s.trunk, s.credential, s.did
     ),
     ("elevenlabs", "create_sip_trunk_phone_number"): lambda s: (
-        elevenlabs.create_sip_trunk_phone_number(
+        voice_ai.elevenlabs.create_sip_trunk_phone_number(
             s.trunk, s.credential, s.did, label="Exotel", media_encryption="disabled"
         )
     ),
-    ("elevenlabs", "update_phone_number"): lambda s: elevenlabs.update_phone_number(
+    ("elevenlabs", "update_phone_number"): lambda s: voice_ai.elevenlabs.update_phone_number(
         s.trunk, s.credential
     ),
-    ("vapi", "byo_sip_trunk_credential"): lambda s: vapi.byo_sip_trunk_credential(
+    ("vapi", "byo_sip_trunk_credential"): lambda s: voice_ai.vapi.byo_sip_trunk_credential(
         s.trunk, s.credential, name="exotel"
     ),
-    ("vapi", "byo_phone_number"): lambda s: vapi.byo_phone_number(
+    ("vapi", "byo_phone_number"): lambda s: voice_ai.vapi.byo_phone_number(
         s.did, credential_id=VAPI_CREDENTIAL_ID
     ),
-    ("bolna", "sip_trunk"): lambda s: bolna.sip_trunk(s.trunk, s.credential, name="exotel"),
-    ("bolna", "trunk_number"): lambda s: bolna.trunk_number(s.did),
-    ("smallest", "import_sip"): lambda s: smallest.import_sip(s.trunk, s.credential, s.did),
-    ("nlpearl", "custom_voip_outbound"): lambda s: nlpearl.custom_voip_outbound(
+    ("bolna", "sip_trunk"): lambda s: voice_ai.bolna.sip_trunk(
+        s.trunk, s.credential, name="exotel"
+    ),
+    ("bolna", "trunk_number"): lambda s: voice_ai.bolna.trunk_number(s.did),
+    ("smallest", "import_sip"): lambda s: voice_ai.smallest.import_sip(
         s.trunk, s.credential, s.did
     ),
-    ("rapida", "sip_trunk_credential"): lambda s: rapida.sip_trunk_credential(
+    ("nlpearl", "custom_voip_outbound"): lambda s: voice_ai.nlpearl.custom_voip_outbound(
         s.trunk, s.credential, s.did
     ),
-    ("vocallabs", "create_sip_call"): lambda s: vocallabs.create_sip_call(s.did, to=CALLEE),
-    ("pipecat", "start_dialout"): lambda s: pipecat.start_dialout(
+    ("rapida", "sip_trunk_credential"): lambda s: voice_ai.rapida.sip_trunk_credential(
+        s.trunk, s.credential, s.did
+    ),
+    ("vocallabs", "create_sip_call"): lambda s: voice_ai.vocallabs.create_sip_call(
+        s.did, to=CALLEE
+    ),
+    ("pipecat", "start_dialout"): lambda s: voice_ai.pipecat.start_dialout(
         s.trunk, CALLEE, whitelisted_ip=s.acl
     ),
 }
@@ -147,7 +141,7 @@ def test_body_is_secret_exactly_when_it_carries_the_password(item: Any) -> None:
 def test_body_is_secret_even_when_the_password_output_is_not() -> None:
     plain = stand_ins(password=pulumi.Output.from_input(PASSWORD))
     body, secret = resolve(
-        livekit.outbound_trunk(plain.trunk, plain.credential, [plain.did], name="x")
+        voice_ai.livekit.outbound_trunk(plain.trunk, plain.credential, [plain.did], name="x")
     )
     assert body["auth_password"] == PASSWORD
     assert secret
@@ -156,7 +150,9 @@ def test_body_is_secret_even_when_the_password_output_is_not() -> None:
 @pytest.mark.parametrize(("transport", "edge"), [("tls", EDGE_TLS), ("tcp", EDGE_TCP)])
 def test_transport_picks_the_trunk_edge(transport: str, edge: str) -> None:
     s = stand_ins()
-    body, _ = resolve(retell.import_phone_number(s.trunk, s.credential, s.did, transport=transport))
+    body, _ = resolve(
+        voice_ai.retell.import_phone_number(s.trunk, s.credential, s.did, transport=transport)
+    )
     assert body["termination_uri"] == edge
     assert body["transport"] == transport.upper()
 
@@ -164,7 +160,7 @@ def test_transport_picks_the_trunk_edge(transport: str, edge: str) -> None:
 def test_edge_override_replaces_the_trunk_edge() -> None:
     s = stand_ins()
     body, _ = resolve(
-        vapi.byo_sip_trunk_credential(s.trunk, s.credential, edge="sbc.example.com:5071")
+        voice_ai.vapi.byo_sip_trunk_credential(s.trunk, s.credential, edge="sbc.example.com:5071")
     )
     assert body["gateways"] == [{"ip": "sbc.example.com", "port": 5071, "outboundProtocol": "tls"}]
 
@@ -182,16 +178,18 @@ def test_edge_override_replaces_the_trunk_edge() -> None:
 def test_bad_edge_override_fails_before_any_output(edge: str) -> None:
     s = stand_ins()
     with pytest.raises(InvalidInput, match="^edge .* is invalid: must be host:port"):
-        livekit.outbound_trunk(s.trunk, s.credential, [s.did], name="x", edge=edge)
+        voice_ai.livekit.outbound_trunk(s.trunk, s.credential, [s.did], name="x", edge=edge)
 
 
 UDP_CALLS: dict[str, Callable[[StandIns], Any]] = {
-    "livekit": lambda s: livekit.outbound_trunk(
+    "livekit": lambda s: voice_ai.livekit.outbound_trunk(
         s.trunk, s.credential, [s.did], name="x", transport="udp"
     ),
-    "bolna": lambda s: bolna.sip_trunk(s.trunk, s.credential, name="x", transport="udp"),
-    "smallest": lambda s: smallest.import_sip(s.trunk, s.credential, s.did, transport="udp"),
-    "pipecat": lambda s: pipecat.start_dialout(
+    "bolna": lambda s: voice_ai.bolna.sip_trunk(s.trunk, s.credential, name="x", transport="udp"),
+    "smallest": lambda s: voice_ai.smallest.import_sip(
+        s.trunk, s.credential, s.did, transport="udp"
+    ),
+    "pipecat": lambda s: voice_ai.pipecat.start_dialout(
         s.trunk, CALLEE, whitelisted_ip=s.acl, transport="udp"
     ),
 }
@@ -206,18 +204,18 @@ def test_udp_is_refused_because_the_exotel_edge_has_none(platform: str) -> None:
 def test_vapi_refuses_tcp_and_says_why() -> None:
     s = stand_ins()
     with pytest.raises(InvalidInput, match="Vapi has no TCP.*use 'tls'"):
-        vapi.byo_sip_trunk_credential(s.trunk, s.credential, transport="tcp")
+        voice_ai.vapi.byo_sip_trunk_credential(s.trunk, s.credential, transport="tcp")
 
 
 def test_literal_number_that_is_not_e164_fails_at_once() -> None:
     s = stand_ins()
     with pytest.raises(InvalidInput, match="phone_number '08047091234'.*E.164"):
-        retell.import_phone_number(s.trunk, s.credential, "08047091234")
+        voice_ai.retell.import_phone_number(s.trunk, s.credential, "08047091234")
 
 
 def test_mapped_number_that_is_not_e164_fails_when_known() -> None:
     s = stand_ins(did="8047091234")
-    output = retell.import_phone_number(s.trunk, s.credential, s.did)
+    output = voice_ai.retell.import_phone_number(s.trunk, s.credential, s.did)
     with pytest.raises(InvalidInput, match="E.164"):
         resolve(output)
 
@@ -225,21 +223,21 @@ def test_mapped_number_that_is_not_e164_fails_when_known() -> None:
 def test_livekit_takes_every_mapping_and_plain_numbers() -> None:
     s = stand_ins()
     body, _ = resolve(
-        livekit.outbound_trunk(s.trunk, s.credential, [s.did, "+918047091235"], name="x")
+        voice_ai.livekit.outbound_trunk(s.trunk, s.credential, [s.did, "+918047091235"], name="x")
     )
     assert body["numbers"] == [DID, "+918047091235"]
 
 
 def test_optional_arguments_left_out_are_absent_from_the_body() -> None:
     s = stand_ins()
-    body, _ = resolve(retell.import_phone_number(s.trunk, s.credential, s.did))
+    body, _ = resolve(voice_ai.retell.import_phone_number(s.trunk, s.credential, s.did))
     assert not {"nickname", "inbound_agents", "outbound_agents"} & set(body)
 
 
 def test_arguments_may_be_outputs_of_other_resources() -> None:
     s = stand_ins()
     credential_id = pulumi.Output.from_input(VAPI_CREDENTIAL_ID)
-    body, secret = resolve(vapi.byo_phone_number(s.did, credential_id=credential_id))
+    body, secret = resolve(voice_ai.vapi.byo_phone_number(s.did, credential_id=credential_id))
     assert body["credentialId"] == VAPI_CREDENTIAL_ID
     assert not secret
 
@@ -248,6 +246,6 @@ def test_trunk_edge_is_used_as_configured_even_on_loopback() -> None:
     """A stack against the local emulator and SIP edge gets its loopback edge back unchanged."""
     s = stand_ins()
     s.trunk.edge_tls = pulumi.Output.from_input("127.0.0.1:5071")
-    body, _ = resolve(vapi.byo_sip_trunk_credential(s.trunk, s.credential))
+    body, _ = resolve(voice_ai.vapi.byo_sip_trunk_credential(s.trunk, s.credential))
     assert body["gateways"][0]["ip"] == "127.0.0.1"
     assert body["gateways"][0]["port"] == 5071

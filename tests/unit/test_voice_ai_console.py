@@ -6,9 +6,12 @@ takes the DID, and Pipecat through Daily's dial-out, which cannot do digest auth
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from pulumi_exotel.voice_ai import InvalidInput, nlpearl, pipecat, rapida, smallest, vocallabs
+from pulumi_exotel.voice_ai.inputs import Body
 from tests.unit.test_voice_ai_common import (
     ACCOUNT_DOMAIN,
     CALLEE,
@@ -24,41 +27,31 @@ from tests.unit.test_voice_ai_common import (
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize(("transport", "edge"), [("tls", EDGE_TLS), ("tcp", EDGE_TCP)])
-def test_smallest_import_sip_screen(transport: str, edge: str) -> None:
+#: What each of the three console screens below asks for besides its own address fields.
+DID_AND_LOGIN = {"Phone Number": DID, "Username": USER_NAME, "Password": PASSWORD}
+
+
+@pytest.mark.parametrize(
+    ("helper", "options", "own_fields"),
+    [
+        (smallest.import_sip, {"transport": "tls"}, {"SIP Termination URL": EDGE_TLS}),
+        (smallest.import_sip, {"transport": "tcp"}, {"SIP Termination URL": EDGE_TCP}),
+        # NLPearl's outbound goes to the trunk's SIP domain, not to an edge.
+        (
+            nlpearl.custom_voip_outbound,
+            {},
+            {"SIP Trunk URL": f"sip:{ACCOUNT_DOMAIN}", "User Part": USER_NAME},
+        ),
+        (rapida.sip_trunk_credential, {}, {"SIP URI": EDGE_TCP}),  # the TCP edge by default
+    ],
+    ids=["smallest-tls", "smallest-tcp", "nlpearl", "rapida"],
+)
+def test_console_screen_values_are_keyed_by_its_labels_and_secret(
+    helper: Callable[..., Body], options: dict[str, str], own_fields: dict[str, str]
+) -> None:
     s = stand_ins()
-    values, secret = resolve(smallest.import_sip(s.trunk, s.credential, s.did, transport=transport))
-    assert values == {
-        "Phone Number": DID,
-        "SIP Termination URL": edge,
-        "Username": USER_NAME,
-        "Password": PASSWORD,
-    }
-    assert secret
-
-
-def test_nlpearl_outbound_goes_to_the_trunk_sip_domain() -> None:
-    s = stand_ins()
-    values, secret = resolve(nlpearl.custom_voip_outbound(s.trunk, s.credential, s.did))
-    assert values == {
-        "Phone Number": DID,
-        "SIP Trunk URL": f"sip:{ACCOUNT_DOMAIN}",
-        "User Part": USER_NAME,
-        "Username": USER_NAME,
-        "Password": PASSWORD,
-    }
-    assert secret
-
-
-def test_rapida_sip_trunk_uses_the_tcp_edge() -> None:
-    s = stand_ins()
-    values, secret = resolve(rapida.sip_trunk_credential(s.trunk, s.credential, s.did))
-    assert values == {
-        "SIP URI": EDGE_TCP,
-        "Username": USER_NAME,
-        "Password": PASSWORD,
-        "Phone Number": DID,
-    }
+    values, secret = resolve(helper(s.trunk, s.credential, s.did, **options))
+    assert values == {**DID_AND_LOGIN, **own_fields}
     assert secret
 
 
