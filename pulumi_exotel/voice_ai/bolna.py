@@ -12,7 +12,7 @@ import pulumi
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "inbound_destination", "sip_trunk", "trunk_number"]
@@ -25,8 +25,7 @@ _TRUNK = PlatformCall(
         BodyField("provider", Fixed("exotel")),
         BodyField("description", Arg("description")),
         BodyField("auth_type", Fixed("userpass")),
-        BodyField("auth_username", Exotel.USER_NAME),
-        BodyField("auth_password", Exotel.PASSWORD),
+        *digest_login("auth_username", "auth_password"),
         BodyField("gateways[].gateway_address", Exotel.EDGE_HOST),
         BodyField("gateways[].port", Exotel.EDGE_PORT),
         BodyField("gateways[].priority", Fixed(1)),

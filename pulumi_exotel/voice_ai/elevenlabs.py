@@ -15,7 +15,7 @@ import pulumi
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "create_sip_trunk_phone_number", "inbound_destination", "update_phone_number"]
@@ -28,8 +28,9 @@ _OUTBOUND_CONFIG = (
     BodyField("outbound_trunk_config.transport", Exotel.TRANSPORT, _TRANSPORT),
     BodyField("outbound_trunk_config.media_encryption", Arg("media_encryption")),
     # Without credentials ElevenLabs assumes IP (ACL) auth; Exotel needs digest here.
-    BodyField("outbound_trunk_config.credentials.username", Exotel.USER_NAME),
-    BodyField("outbound_trunk_config.credentials.password", Exotel.PASSWORD),
+    *digest_login(
+        "outbound_trunk_config.credentials.username", "outbound_trunk_config.credentials.password"
+    ),
 )
 _CREATE = PlatformCall(
     helper="create_sip_trunk_phone_number",

@@ -21,7 +21,7 @@ from pulumi_exotel.invalid_input import InvalidInput
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import Arg, BodyField, Exotel, PlatformCall
+from .mapping import Arg, BodyField, Exotel, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile
 
 # The field-name constants below are for platforms.livekit, not part of the helpers' surface.
@@ -33,8 +33,7 @@ _DIGEST_FIELDS = (
     BodyField("address", Exotel.EDGE),
     BodyField("transport", Exotel.TRANSPORT, _TRANSPORT),
     BodyField("numbers", Exotel.NUMBERS),
-    BodyField("auth_username", Exotel.USER_NAME),
-    BodyField("auth_password", Exotel.PASSWORD),
+    *digest_login("auth_username", "auth_password"),
 )
 _OUTBOUND = PlatformCall(
     helper="outbound_trunk",

@@ -50,6 +50,7 @@ __all__ = [
     "Format",
     "PlatformCall",
     "Source",
+    "digest_login",
 ]
 
 
@@ -144,6 +145,12 @@ class BodyField:
         if any(values[name] is None for name in source.names):
             return None
         return source.template.format_map(values)
+
+
+def digest_login(user_name: str, password: str) -> tuple[BodyField, BodyField]:
+    """The digest credential at the paths ``user_name`` and ``password``: a platform that
+    authenticates to Exotel always sends both, so every call declares them as this one pair."""
+    return BodyField(user_name, Exotel.USER_NAME), BodyField(password, Exotel.PASSWORD)
 
 
 @dataclass(frozen=True)

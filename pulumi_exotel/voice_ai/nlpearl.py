@@ -11,7 +11,7 @@ from __future__ import annotations
 from pulumi_exotel.sip_uri import Transport, destination_from_console
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import BodyField, Exotel, Format, PlatformCall
+from .mapping import BodyField, Exotel, Format, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "custom_voip_outbound", "inbound_destination"]
@@ -23,8 +23,7 @@ _OUTBOUND = PlatformCall(
         BodyField("Phone Number", Exotel.NUMBER),
         BodyField("SIP Trunk URL", Format("sip:{sip_domain}")),
         BodyField("User Part", Exotel.USER_NAME),
-        BodyField("Username", Exotel.USER_NAME),
-        BodyField("Password", Exotel.PASSWORD),
+        *digest_login("Username", "Password"),
     ),
 )
 

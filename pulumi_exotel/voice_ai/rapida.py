@@ -9,7 +9,7 @@ from __future__ import annotations
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import BodyField, Exotel, PlatformCall
+from .mapping import BodyField, Exotel, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "inbound_destination", "sip_trunk_credential"]
@@ -21,8 +21,7 @@ _CREDENTIAL = PlatformCall(
     feeds="Rapida console: Integration → Tools → SIP Trunk, and the Phone deployment",
     fields=(
         BodyField("SIP URI", Exotel.EDGE),
-        BodyField("Username", Exotel.USER_NAME),
-        BodyField("Password", Exotel.PASSWORD),
+        *digest_login("Username", "Password"),
         BodyField("Phone Number", Exotel.NUMBER),
     ),
     transports=("tcp",),

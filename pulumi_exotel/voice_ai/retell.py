@@ -15,7 +15,7 @@ import pulumi
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import Arg, BodyField, Exotel, PlatformCall
+from .mapping import Arg, BodyField, Exotel, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile, never_returns_password
 
 __all__ = ["PROFILE", "import_phone_number", "inbound_destination", "update_phone_number"]
@@ -30,8 +30,7 @@ _IMPORT = PlatformCall(
     feeds="keyword arguments of `Retell().phone_number.import_`",
     fields=(
         *_ROUTE,
-        BodyField("sip_trunk_auth_username", Exotel.USER_NAME),
-        BodyField("sip_trunk_auth_password", Exotel.PASSWORD),
+        *digest_login("sip_trunk_auth_username", "sip_trunk_auth_password"),
         BodyField("nickname", Arg("nickname")),
         BodyField("inbound_agents", Arg("inbound_agents")),
         BodyField("outbound_agents", Arg("outbound_agents")),
@@ -42,8 +41,7 @@ _UPDATE = PlatformCall(
     feeds="keyword arguments of `Retell().phone_number.update`",
     fields=(
         *_ROUTE,
-        BodyField("auth_username", Exotel.USER_NAME),
-        BodyField("auth_password", Exotel.PASSWORD),
+        *digest_login("auth_username", "auth_password"),
     ),
 )
 

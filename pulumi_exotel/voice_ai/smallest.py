@@ -10,7 +10,7 @@ from __future__ import annotations
 from pulumi_exotel.sip_uri import Transport, destination_from_console
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import BodyField, Exotel, PlatformCall
+from .mapping import BodyField, Exotel, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "import_sip", "inbound_destination"]
@@ -21,8 +21,7 @@ _IMPORT = PlatformCall(
     fields=(
         BodyField("Phone Number", Exotel.NUMBER),
         BodyField("SIP Termination URL", Exotel.EDGE),
-        BodyField("Username", Exotel.USER_NAME),
-        BodyField("Password", Exotel.PASSWORD),
+        *digest_login("Username", "Password"),
     ),
 )
 

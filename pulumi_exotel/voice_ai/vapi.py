@@ -15,7 +15,7 @@ import pulumi
 from pulumi_exotel.sip_uri import Transport
 
 from .inputs import Body, CredentialLike, Number, TrunkLike
-from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall
+from .mapping import Arg, BodyField, Exotel, Fixed, PlatformCall, digest_login
 from .profile import InboundTarget, PlatformProfile
 
 __all__ = ["PROFILE", "byo_phone_number", "byo_sip_trunk_credential", "inbound_destination"]
@@ -36,8 +36,9 @@ CREDENTIAL_CALL = PlatformCall(
         BodyField("gateways[].ip", Exotel.EDGE_HOST),
         BodyField("gateways[].port", Exotel.EDGE_PORT),
         BodyField("gateways[].outboundProtocol", Exotel.TRANSPORT, {"tls": "tls"}),
-        BodyField("outboundAuthenticationPlan.authUsername", Exotel.USER_NAME),
-        BodyField("outboundAuthenticationPlan.authPassword", Exotel.PASSWORD),
+        *digest_login(
+            "outboundAuthenticationPlan.authUsername", "outboundAuthenticationPlan.authPassword"
+        ),
     ),
     transports=("tls",),
     transport_rule=TLS_ONLY_RULE,
