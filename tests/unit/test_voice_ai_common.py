@@ -77,7 +77,11 @@ SAMPLE_CALLS: dict[tuple[str, str], Callable[[StandIns], pulumi.Output[Any]]] = 
         voice_ai.livekit.update_outbound_trunk_fields(s.trunk, s.credential, [s.did])
     ),
     ("retell", "import_phone_number"): lambda s: voice_ai.retell.import_phone_number(
-        s.trunk, s.credential, s.did, nickname="exotel"
+        s.trunk,
+        s.credential,
+        s.did,
+        nickname="exotel",
+        outbound_agents=[{"agent_id": "agent_123", "weight": 1}],
     ),
     ("retell", "update_phone_number"): lambda s: voice_ai.retell.update_phone_number(
         s.trunk, s.credential, s.did

@@ -43,6 +43,7 @@ from vapi.types import (
 )
 
 from pulumi_exotel.voice_ai import elevenlabs, livekit, retell, vapi
+from tests.unit import test_voice_ai_common as common
 from tests.unit.test_voice_ai_common import (
     DID,
     EDGE_TCP,
@@ -128,16 +129,8 @@ def test_livekit_update_fields_fit_update_outbound_trunk_fields() -> None:
 
 
 def test_retell_import_matches_phone_number_import_params() -> None:
-    s = stand_ins()
-    body, _ = resolve(
-        retell.import_phone_number(
-            s.trunk,
-            s.credential,
-            s.did,
-            nickname="exotel",
-            outbound_agents=[{"agent_id": "agent_123", "weight": 1}],
-        )
-    )
+    # The shared sample (with a nickname and an agent list) is the body checked here.
+    body, _ = resolve(common.SAMPLE_CALLS[("retell", "import_phone_number")](stand_ins()))
     declared, required = typed_dict_keys(PhoneNumberImportParams)
     assert set(body) <= declared, f"undeclared keys: {set(body) - declared}"
     assert required <= set(body), f"missing required keys: {required - set(body)}"
