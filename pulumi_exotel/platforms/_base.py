@@ -15,8 +15,9 @@ How a platform module uses it::
         def _find / _post / _take_over / _get / _patch / _remove / _object_id / _outputs
 
     class PhoneNumber(PlatformResource, module="retell", name="PhoneNumber"):
-        def __init__(self, name, *, ..., opts=None):
-            super().__init__(PhoneNumberProvider(), name, props, opts, secret_outputs=("password",))
+        phone_number: pulumi.Output[str]  # ... every output, annotated
+        def __init__(self, name, *, phone_number: pulumi.Input[str], ..., opts=None):
+            super().__init__(PhoneNumberProvider(), name, locals(), opts)
 
 Rules this module enforces for every platform:
 
@@ -35,7 +36,7 @@ Rules this module enforces for every platform:
   which platform, with the platform's own words, and every secret value (``secret_fields`` of the
   props, secret settings) replaced by ``[secret]``.
 - Secret outputs: :class:`PlatformResource` sets ``additional_secret_outputs`` and wraps secret
-  inputs with ``pulumi.Output.secret``.
+  inputs with ``pulumi.Output.secret`` (both from ``secret_fields``).
 """
 
 from __future__ import annotations
@@ -51,18 +52,17 @@ from types import ModuleType
 from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
     ReadResult,
-    Resource,
     UpdateResult,
 )
 
 from pulumi_exotel.resources.base import (
+    DeclaredResource,
     ExotelProvider,
     ExotelProviderError,
     InputSpec,
@@ -86,7 +86,6 @@ __all__ = [
     "may_have_applied",
     "remember_config",
     "scrub",
-    "secret_input",
     "validate_secret_text",
     "validate_sip_address",
     "validate_text",
@@ -298,11 +297,6 @@ def scrub(text: str, secrets: Iterable[object]) -> str:
     return text
 
 
-def secret_input(value: Any) -> Any:
-    """A secret input as a secret Output (None stays None, meaning "not given")."""
-    return None if value is None else pulumi.Output.secret(value)
-
-
 # --- Provider -----------------------------------------------------------------------------------
 
 
@@ -317,8 +311,6 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
     settings_spec: ClassVar[PlatformSettings]
     #: the input naming the object for people (and for adoption): ``phone_number``...
     natural_key: ClassVar[str] = "name"
-    #: props whose values are secrets: never shown in messages
-    secret_fields: ClassVar[tuple[str, ...]] = ()
 
     # --- settings and client --------------------------------------------------------------
 
@@ -566,28 +558,7 @@ def _is_transport_error(exc: BaseException) -> bool:
 # --- Resource -----------------------------------------------------------------------------------
 
 
-class PlatformResource(Resource):
-    """Base of the platform resource classes: ``adopt`` and secret outputs.
-
-    Pass every output name as None among ``props`` (Pulumi makes attributes only for the names
-    it is sent) and the secret ones in ``secret_outputs``.
-    """
-
-    adopt: pulumi.Output[bool]
-    """Whether creation took over an existing object with the same natural key."""
-
-    def __init__(
-        self,
-        provider: PlatformProvider[Any],
-        name: str,
-        props: Mapping[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        secret_outputs: Sequence[str] = (),
-    ) -> None:
-        if secret_outputs:
-            # The engine re-marks only outputs whose input was secret: say it for every one.
-            opts = pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(additional_secret_outputs=list(secret_outputs))
-            )
-        super().__init__(provider, name, dict(props), opts)
+class PlatformResource(DeclaredResource):
+    """Base of the platform resource classes: props from the provider's input table and the
+    class's annotations, ``secret_fields`` as secret inputs and outputs (see
+    :class:`~pulumi_exotel.resources.base.DeclaredResource`)."""

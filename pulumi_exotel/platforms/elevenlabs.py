@@ -49,7 +49,6 @@ from pulumi_exotel.platforms._base import (
     ResolvedSettings,
     api_key_settings,
     import_sdk,
-    secret_input,
     validate_secret_text,
     validate_sip_address,
     validate_text,
@@ -359,9 +358,6 @@ class _ElevenLabsNumber(PlatformResource):
     """The agent answering the number."""
 
 
-_OUTPUTS = ("phone_number_id", "provider")
-
-
 class PhoneNumber(_ElevenLabsNumber, module="elevenlabs", name="PhoneNumber"):
     """An Exotel DID in ElevenLabs with provider ``sip_trunk``, dialling the Exotel edge.
 
@@ -402,23 +398,7 @@ class PhoneNumber(_ElevenLabsNumber, module="elevenlabs", name="PhoneNumber"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "phone_number": phone_number,
-            "label": label,
-            "address": address,
-            "transport": transport,
-            "user_name": user_name,
-            "password": secret_input(password),
-            "agent_id": agent_id,
-            "media_encryption": media_encryption,
-            "inbound_allowed_addresses": inbound_allowed_addresses,
-            "inbound_allowed_numbers": inbound_allowed_numbers,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(
-            PhoneNumberProvider(), resource_name, props, opts, secret_outputs=("password",)
-        )
+        super().__init__(PhoneNumberProvider(), resource_name, locals(), opts)
 
 
 class ExotelPhoneNumber(_ElevenLabsNumber, module="elevenlabs", name="ExotelPhoneNumber"):
@@ -457,23 +437,4 @@ class ExotelPhoneNumber(_ElevenLabsNumber, module="elevenlabs", name="ExotelPhon
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "phone_number": phone_number,
-            "label": label,
-            "account_sid": account_sid,
-            "api_key": api_key,
-            "api_token": secret_input(api_token),
-            "api_subdomain": api_subdomain,
-            "app_id": app_id,
-            "applet_url": applet_url,
-            "agent_id": agent_id,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(
-            ExotelPhoneNumberProvider(),
-            resource_name,
-            props,
-            opts,
-            secret_outputs=("api_token",),
-        )
+        super().__init__(ExotelPhoneNumberProvider(), resource_name, locals(), opts)

@@ -46,7 +46,6 @@ from pulumi_exotel.platforms._base import (
     Setting,
     import_sdk,
     is_unknown,
-    secret_input,
     validate_secret_text,
     validate_sip_address,
 )
@@ -479,18 +478,10 @@ class SipOutboundTrunk(PlatformResource, module="livekit", name="SipOutboundTrun
             edge=edge,
             metadata=metadata,
         )
-        props: dict[str, Any] = {
-            field: _body_field(body, field, secret=field == "auth_password")
-            for field in OUTBOUND_FIELDS
-        }
-        props.update(destination_country=destination_country, adopt=adopt, sip_trunk_id=None)
-        super().__init__(
-            SipOutboundTrunkProvider(),
-            resource_name,
-            props,
-            opts,
-            secret_outputs=("auth_password",),
-        )
+        # The rendered fields in place of the arguments they came from (the password secret
+        # again by secret_fields).
+        given = {**locals(), **{field: _body_field(body, field) for field in OUTBOUND_FIELDS}}
+        super().__init__(SipOutboundTrunkProvider(), resource_name, given, opts)
 
 
 @dataclass(frozen=True)
@@ -525,10 +516,9 @@ def _credential(
     )
 
 
-def _body_field(body: pulumi.Output[dict[str, Any]], name: str, *, secret: bool) -> Any:
-    """One field of a rendered body; only the password stays secret."""
-    value = body.apply(lambda fields: fields.get(name))
-    return pulumi.Output.secret(value) if secret else pulumi.Output.unsecret(value)
+def _body_field(body: pulumi.Output[dict[str, Any]], name: str) -> Any:
+    """One field of a rendered body, not secret (the resource makes the password secret)."""
+    return pulumi.Output.unsecret(body.apply(lambda fields: fields.get(name)))
 
 
 # --- SipInboundTrunk ----------------------------------------------------------------------------
@@ -636,24 +626,8 @@ class SipInboundTrunk(PlatformResource, module="livekit", name="SipInboundTrunk"
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "name": name,
-            "numbers": [_number(n) for n in numbers],
-            "allowed_addresses": allowed_addresses,
-            "allowed_numbers": allowed_numbers,
-            "auth_username": auth_username,
-            "auth_password": secret_input(auth_password),
-            "metadata": metadata,
-            "adopt": adopt,
-            "sip_trunk_id": None,
-        }
-        super().__init__(
-            SipInboundTrunkProvider(),
-            resource_name,
-            props,
-            opts,
-            secret_outputs=("auth_password",),
-        )
+        given = {**locals(), "numbers": [_number(n) for n in numbers]}
+        super().__init__(SipInboundTrunkProvider(), resource_name, given, opts)
 
 
 def _number(number: Number) -> pulumi.Input[str]:
@@ -837,16 +811,4 @@ class SipDispatchRule(PlatformResource, module="livekit", name="SipDispatchRule"
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "name": name,
-            "trunk_ids": trunk_ids,
-            "kind": kind,
-            "room_prefix": room_prefix,
-            "room_name": room_name,
-            "agent_name": agent_name,
-            "agent_metadata": agent_metadata,
-            "metadata": metadata,
-            "adopt": adopt,
-            "sip_dispatch_rule_id": None,
-        }
-        super().__init__(SipDispatchRuleProvider(), resource_name, props, opts)
+        super().__init__(SipDispatchRuleProvider(), resource_name, locals(), opts)

@@ -40,7 +40,6 @@ from pulumi_exotel.platforms._base import (
     ResolvedSettings,
     api_key_settings,
     import_sdk,
-    secret_input,
     validate_secret_text,
     validate_sip_address,
     validate_text,
@@ -216,8 +215,6 @@ def _agent(agent: Any) -> dict[str, Any]:
     return data
 
 
-_OUTPUTS = ("phone_number_type", "phone_number_pretty")
-
 Agents = Sequence[Mapping[str, Any]]
 
 
@@ -266,18 +263,4 @@ class PhoneNumber(PlatformResource, module="retell", name="PhoneNumber"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "phone_number": phone_number,
-            "termination_uri": termination_uri,
-            "transport": transport,
-            "user_name": user_name,
-            "password": secret_input(password),
-            "nickname": nickname,
-            "inbound_agents": inbound_agents,
-            "outbound_agents": outbound_agents,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(
-            PhoneNumberProvider(), resource_name, props, opts, secret_outputs=("password",)
-        )
+        super().__init__(PhoneNumberProvider(), resource_name, locals(), opts)

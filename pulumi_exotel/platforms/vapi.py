@@ -33,7 +33,6 @@ from pulumi_exotel.platforms._base import (
     ResolvedSettings,
     api_key_settings,
     import_sdk,
-    secret_input,
     validate_secret_text,
     validate_sip_address,
     validate_text,
@@ -310,25 +309,15 @@ class ByoSipTrunkCredential(PlatformResource, module="vapi", name="ByoSipTrunkCr
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         chosen = _validate_transport(transport, "transport")
-        props = {
+        inputs = {
             "name": resource_name if name is None else name,
             "edge": select_edge(trunk, chosen, edge),
             "transport": chosen,
             "user_name": credential.user_name,
-            "password": secret_input(credential.password),
+            "password": credential.password,
             "adopt": adopt,
-            "credential_id": None,
-            "org_id": None,
-            "created_at": None,
-            "updated_at": None,
         }
-        super().__init__(
-            ByoSipTrunkCredentialProvider(),
-            resource_name,
-            props,
-            opts,
-            secret_outputs=("password",),
-        )
+        super().__init__(ByoSipTrunkCredentialProvider(), resource_name, inputs, opts)
 
 
 # --- PhoneNumber --------------------------------------------------------------------------------
@@ -437,16 +426,5 @@ class PhoneNumber(PlatformResource, module="vapi", name="PhoneNumber"):
             if isinstance(phone_number, (str, pulumi.Output))
             else phone_number.phone_number
         )
-        props = {
-            "number": e164_output(number, "phone_number"),
-            "credential_id": credential_id,
-            "name": name,
-            "assistant_id": assistant_id,
-            "adopt": adopt,
-            "phone_number_id": None,
-            "org_id": None,
-            "status": None,
-            "created_at": None,
-            "updated_at": None,
-        }
-        super().__init__(PhoneNumberProvider(), resource_name, props, opts)
+        given = {**locals(), "number": e164_output(number, "phone_number")}
+        super().__init__(PhoneNumberProvider(), resource_name, given, opts)

@@ -15,7 +15,8 @@ The four objects that live under a trunk (phone mappings, digest credentials, AC
 destinations) share their id form ``trunk_sid/child_id`` and the read, delete and
 adopt-or-create flow: :class:`TrunkChildProvider` writes those once, and every child, the digest
 credential included, only fills in its hooks. :class:`ExotelResource` is the base of the five
-resource classes users write in their programs.
+resource classes users write in their programs; it and the platforms' resource classes send the
+props their declarations make (:class:`DeclaredResource`), never a dict written out again.
 
 Errors raised from provider methods reach the user as the CLI's error text; they are
 :class:`ExotelProviderError` with a one-line summary, the Exotel code and request id, and what to
@@ -37,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
+from inspect import get_annotations
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 import pulumi
@@ -72,6 +74,7 @@ from pulumi_exotel.resources.natural_keys import NaturalKeyIndex, Taken
 from pulumi_exotel.resources.validation import InvalidInput, parse_child_id
 
 __all__ = [
+    "DeclaredResource",
     "ExotelProvider",
     "ExotelProviderError",
     "ExotelResource",
@@ -83,6 +86,7 @@ __all__ = [
     "child_id",
     "configure_stack",
     "current_settings",
+    "declared_outputs",
     "forget_stack",
     "get_client",
     "settings_problem",
@@ -242,6 +246,9 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     #: engine (3.274) and the SDK's dynamic-provider host (3.272) ignore them today; what keeps
     #: them known in a preview is described in ``docs/internals.md`` ("Preview of an update").
     stable_outputs: ClassVar[tuple[str, ...]] = ("date_created",)
+    #: inputs whose values are secrets: sent as secret inputs, kept as secret outputs (see
+    #: :class:`DeclaredResource`), and never shown in a message
+    secret_fields: ClassVar[tuple[str, ...]] = ()
 
     # --- configure ------------------------------------------------------------------------
 
@@ -254,6 +261,15 @@ class ExotelProvider(ResourceProvider, abc.ABC):
     def client(self) -> ExotelClient:
         """This process's client for the current settings (built on first use)."""
         return get_client(current_settings())
+
+    def declared_inputs(self, given: Mapping[str, Any]) -> Props:
+        """The inputs a resource sends: every input of the table (``fields``, then
+        ``create_only``) taken by name from ``given``, secret ones as secret Outputs."""
+        inputs = {name: given[name] for name in (*self.fields, *self.create_only)}
+        for name in self.secret_fields:
+            if inputs[name] is not None:  # None: not given
+                inputs[name] = pulumi.Output.secret(inputs[name])
+        return inputs
 
     # --- check (no I/O) -------------------------------------------------------------------
 
@@ -817,29 +833,60 @@ def object_id_output(resource_id: pulumi.Output[str]) -> pulumi.Output[str]:
     return resource_id.apply(lambda value: value.split("/", 1)[-1])
 
 
-class ExotelResource(Resource):
-    """Base of the five resource classes: the outputs every one of them has.
+class DeclaredResource(Resource):
+    """Base of every resource class, Exotel's and the platforms': what it sends comes from
+    declarations instead of a props dict written out in each ``__init__``.
 
-    A resource sends each of its outputs to the engine as None beside its inputs: Pulumi makes
-    attributes of a resource only for the names among the props it sends.
+    - Inputs: the provider's input table (``fields`` and ``create_only``), each taken by name
+      from ``given``, the keyword arguments of the subclass's ``__init__`` (its ``locals()``,
+      or a mapping with the values it derived); ``secret_fields`` are sent as secret inputs.
+    - Outputs: every name the class and its bases annotate, sent as None beside the inputs:
+      Pulumi makes attributes of a resource only for the names among the props it is sent.
+    - Secret outputs: ``secret_fields`` again, as ``additional_secret_outputs`` (the engine
+      re-marks only outputs whose input was secret, and a generated value never was).
     """
 
-    date_created: pulumi.Output[str]
-    """When Exotel created the object (ISO-8601 UTC)."""
-    date_updated: pulumi.Output[str]
-    """When Exotel last changed the object (ISO-8601 UTC)."""
     adopt: pulumi.Output[bool]
     """Whether creation took over an existing object with the same natural key."""
 
     def __init__(
         self,
-        provider: ResourceProvider,
+        provider: ExotelProvider,
         name: str,
-        props: Props,
+        given: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if provider.secret_fields:
+            secret = pulumi.ResourceOptions(additional_secret_outputs=list(provider.secret_fields))
+            opts = pulumi.ResourceOptions.merge(opts, secret)
+        props = {**dict.fromkeys(declared_outputs(type(self))), **provider.declared_inputs(given)}
+        super().__init__(provider, name, {**props, **self._hidden_inputs(name)}, opts)
+
+    def _hidden_inputs(self, name: str) -> Props:
+        """Inputs the provider needs that are no argument of the class."""
+        return {}
+
+
+def declared_outputs(resource_class: type[Resource]) -> list[str]:
+    """The names ``resource_class`` and its bases (up to Pulumi's ``Resource``) annotate."""
+    mro = resource_class.__mro__
+    ours = mro[: mro.index(Resource)]
+    return list(dict.fromkeys(name for klass in reversed(ours) for name in get_annotations(klass)))
+
+
+class ExotelResource(DeclaredResource):
+    """Base of the five Exotel resource classes: the outputs every one of them has, and the
+    identity the intent journal names the resource by."""
+
+    date_created: pulumi.Output[str]
+    """When Exotel created the object (ISO-8601 UTC)."""
+    date_updated: pulumi.Output[str]
+    """When Exotel last changed the object (ISO-8601 UTC)."""
+
+    def _hidden_inputs(self, name: str) -> Props:
         # The provider never sees the URN: this stable stand-in names the resource in the
         # intent journal (and in generated user names), so a create interrupted at any moment
         # is recognised by the next create of the same resource. No diff looks at it.
-        identity = f"{pulumi.get_project()}/{pulumi.get_stack()}/{type(self).__name__}/{name}"
-        super().__init__(provider, name, {**props, IDENTITY: identity}, opts)
+        return {
+            IDENTITY: f"{pulumi.get_project()}/{pulumi.get_stack()}/{type(self).__name__}/{name}"
+        }

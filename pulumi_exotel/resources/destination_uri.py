@@ -49,7 +49,6 @@ __all__ = ["DestinationUri", "DestinationUriProvider"]
 
 DEFAULT_PRIORITY = 0
 DEFAULT_WEIGHT = 1
-_OUTPUTS = ("destination_id", "type", "date_created", "date_updated")
 
 
 def _canonical(value: Any) -> Any:
@@ -216,14 +215,6 @@ class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):
     ) -> None:
         # Only the id goes to the provider: the dependency on the ACL entry comes with it.
         acl = whitelisted_ip.id if isinstance(whitelisted_ip, WhitelistedIp) else whitelisted_ip
-        props: dict[str, Any] = {
-            "trunk_sid": trunk_sid,
-            "destination": destination,
-            "priority": priority,
-            "weight": weight,
-            "whitelisted_ip": acl,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(DestinationUriProvider(), resource_name, props, opts)
+        given = {**locals(), "whitelisted_ip": acl}
+        super().__init__(DestinationUriProvider(), resource_name, given, opts)
         self.destination_id = object_id_output(self.id)  # known in a preview of an update

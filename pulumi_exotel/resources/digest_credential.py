@@ -67,7 +67,6 @@ DEFAULT_USER_NAME_PREFIX = "pulumi"
 PASSWORD_ON_ADOPT = ("set", "trust")
 PASSWORD_LENGTH = 32
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "_"
-_OUTPUTS = ("credential_id", "date_created", "date_updated")
 # A new credential may take a moment to reach the edge: ask again on "rejected", this many
 # times in all, with this pause between. The only retry loop of the check: each try is one
 # challenge and one answer (``_EDGE_ROUND_TRIPS``), never a retry of its own.
@@ -119,6 +118,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
         "date_created",
     )
     create_only = ("adopt", "verify_at_edge", "password_on_adopt")
+    secret_fields = ("password",)
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         # user_name / user_name_prefix replace too; see _diff_more (one of them decides).
@@ -381,25 +381,8 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
         password_on_adopt: Literal["set", "trust"] = "set",  # noqa: S107 (a mode, not a secret)
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "trunk_sid": trunk_sid,
-            "user_name": user_name,
-            "user_name_prefix": user_name_prefix,
-            # A secret input is stored encrypted among the state's inputs too.
-            "password": pulumi.Output.secret(password) if password is not None else None,
-            "friendly_name": friendly_name,
-            "keepers": keepers,
-            "sip_realm": sip_realm,
-            "verify_at_edge": verify_at_edge,
-            "adopt": adopt,
-            "password_on_adopt": password_on_adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        # The engine re-marks only outputs whose input was secret; a generated password
-        # needs additional_secret_outputs to be encrypted in state.
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])
-        )
-        super().__init__(DigestCredentialProvider(), resource_name, props, opts)
+        # The password (secret_fields) goes as a secret input, so the state's inputs hold it
+        # encrypted, and as an additional secret output, for a generated one.
+        super().__init__(DigestCredentialProvider(), resource_name, locals(), opts)
         self.password = pulumi.Output.secret(self.password)
         self.credential_id = object_id_output(self.id)  # known in a preview of an update

@@ -27,7 +27,6 @@ from pulumi_exotel.resources.validation import validate_e164, validate_mode, val
 __all__ = ["PhoneMapping", "PhoneMappingProvider"]
 
 DEFAULT_MODE = "pstn"
-_OUTPUTS = ("mapping_id", "date_created", "date_updated")
 
 
 def _mode(value: Any) -> Any:
@@ -139,12 +138,5 @@ class PhoneMapping(ExotelResource, module="exotel", name="PhoneMapping"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "trunk_sid": trunk_sid,
-            "phone_number": phone_number,
-            "mode": mode,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(PhoneMappingProvider(), resource_name, props, opts)
+        super().__init__(PhoneMappingProvider(), resource_name, locals(), opts)
         self.mapping_id = object_id_output(self.id)  # known in a preview of an update

@@ -39,20 +39,6 @@ from pulumi_exotel.resources.validation import (
 __all__ = ["Trunk", "TrunkProvider", "sip_realm_of", "trunk_sip_realm"]
 
 CALLER_ID_SETTING = "trunk_external_alias"
-_OUTPUTS = (
-    "trunk_sid",
-    "status",
-    "auth_type",
-    "registration_enabled",
-    "secure_trunking",
-    "edge_preference",
-    "date_created",
-    "date_updated",
-    "inbound_dial_uri",
-    "edge_tcp",
-    "edge_tls",
-    "sip_realm",
-)
 
 
 def _lower(value: Any) -> Any:
@@ -346,15 +332,7 @@ class Trunk(ExotelResource, module="exotel", name="Trunk"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "trunk_name": trunk_name,
-            "nso_code": nso_code,
-            "domain_name": domain_name,
-            "caller_id": caller_id,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(TrunkProvider(), resource_name, props, opts)
+        super().__init__(TrunkProvider(), resource_name, locals(), opts)
         # From the id, not the provider's outputs: the engine keeps the id known in a preview
         # of an in-place update, so the trunk's children see the same SID and preview as
         # unchanged instead of replaced.

@@ -8,8 +8,6 @@ new one first, so calls from the address keep working during the swap. An IP-lit
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 from pulumi_exotel.client import Duplicate, ExotelClient
@@ -31,8 +29,6 @@ from pulumi_exotel.resources.validation import (
 )
 
 __all__ = ["WhitelistedIp", "WhitelistedIpProvider"]
-
-_OUTPUTS = ("acl_id", "date_created", "date_updated")
 
 
 def _mask(props: Props) -> int:
@@ -131,12 +127,5 @@ class WhitelistedIp(ExotelResource, module="exotel", name="WhitelistedIp"):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "trunk_sid": trunk_sid,
-            "ip": ip,
-            "mask": mask,
-            "adopt": adopt,
-            **dict.fromkeys(_OUTPUTS),
-        }
-        super().__init__(WhitelistedIpProvider(), resource_name, props, opts)
+        super().__init__(WhitelistedIpProvider(), resource_name, locals(), opts)
         self.acl_id = object_id_output(self.id)  # known in a preview of an update
