@@ -81,6 +81,7 @@ __all__ = [
     "InputSpec",
     "Props",
     "TrunkChildProvider",
+    "TrunkChildResource",
     "bool_failures",
     "by_id",
     "child_id",
@@ -511,12 +512,38 @@ def _without_provider(props: Props) -> Props:
     return {k: v for k, v in props.items() if k != "__provider"}
 
 
-class _HasId(Protocol):
+class _Child(Protocol):
+    """What the providers read of every trunk child Exotel lists."""
+
     @property
     def id(self) -> str: ...
+    @property
+    def date_created(self) -> str | None: ...
+    @property
+    def date_updated(self) -> str | None: ...
 
 
-ChildT = TypeVar("ChildT", bound=_HasId)
+ChildT = TypeVar("ChildT", bound=_Child)
+
+
+class _Listing(Protocol[ChildT]):
+    """An ``ExotelClient.list_*`` method of a trunk's children."""
+
+    def __call__(
+        self, client: ExotelClient, trunk_sid: str, /, *, max_age: float = ...
+    ) -> list[ChildT]: ...
+
+
+@dataclass(frozen=True)
+class ChildCalls(Generic[ChildT]):
+    """How the client reaches one kind of trunk child, as ``ExotelClient`` methods: its listing
+    (Exotel has no GET of one child) and its delete; and ``natural_key``, the input that names
+    the object on its trunk, which a listed object holds in the attribute of the same name.
+    :class:`TrunkChildProvider` writes every lookup once from these."""
+
+    listing: _Listing[ChildT]
+    delete: Callable[[ExotelClient, str, str], None]
+    natural_key: str
 
 
 class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
@@ -549,6 +576,8 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     #: Exotel refuses a second object with the same natural key (1008, and ``_post`` says how
     #: to adopt it). Where it appends a repeat instead, create must know the trunk's keys.
     looks_before_posting: ClassVar[bool] = False
+    #: the client's calls for this kind of object
+    calls: ClassVar[ChildCalls[Any]]
 
     def _create(self, props: Props) -> tuple[str, Props]:
         client = self.client
@@ -625,7 +654,7 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
             found = self._get(client, trunk_sid, str(record["object_id"]), 0.0)
         if found is None and record.get("phase") == POSTING:
             found = self._find(client, props)
-            if found is not None and made_before(_date_created(found), record):
+            if found is not None and made_before(found.date_created, record):
                 found = None  # older than the attempt: someone else's object
         if found is None:
             intent.done()
@@ -751,6 +780,53 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         except ValueError as exc:
             raise ExotelProviderError(str(exc)) from None
 
+    # --- lookups, from ``calls`` -------------------------------------------------------------
+
+    def _listing(self, client: ExotelClient, trunk_sid: str, max_age: float = 0.0) -> list[ChildT]:
+        """The trunk's objects of this kind (from a listing at most ``max_age`` s old, shared
+        with the other reads of this refresh)."""
+        listed: list[ChildT] = self.calls.listing(client, trunk_sid, max_age=max_age)
+        return listed
+
+    def _natural_key(self, props: Props) -> str:
+        """The value that names the object on its trunk (phone number, IP, user name...), in
+        the form Exotel compares it."""
+        return str(props[self.calls.natural_key])
+
+    def _key_of(self, obj: ChildT) -> str:
+        """A listed object's natural key, in the form ``_natural_key`` gives for the inputs."""
+        return str(getattr(obj, self.calls.natural_key))
+
+    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
+        """``natural key → object id`` of the trunk's objects of this kind (one listing)."""
+        return {self._key_of(obj): obj.id for obj in self._listing(client, trunk_sid)}
+
+    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
+        """The existing object with the natural key of ``props``, if any."""
+        key = self._natural_key(props)
+        listed = self._listing(client, props["trunk_sid"])
+        return next((obj for obj in listed if self._key_of(obj) == key), None)
+
+    def _get(
+        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
+    ) -> ChildT | None:
+        """The object as Exotel has it; None (or ``NotFound``) when it is gone."""
+        return by_id(self._listing(client, trunk_sid, max_age), object_id)
+
+    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
+        """Delete the object; ``NotFound`` when it is already gone."""
+        self.calls.delete(client, trunk_sid, object_id)
+
+    def _outputs(self, inputs: Props, obj: ChildT) -> Props:
+        """The resource's outputs: ``inputs`` with what Exotel says about the object."""
+        return {
+            **inputs,
+            **self._fields_of(inputs, obj),
+            self.id_field: obj.id,
+            "date_created": obj.date_created,
+            "date_updated": obj.date_updated,
+        }
+
     # --- hooks with a default --------------------------------------------------------------
 
     def _repeats(self, client: ExotelClient, props: Props, keep_id: str) -> list[ChildT]:
@@ -773,19 +849,6 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         """The object named by its natural key, for messages (``IP 44.248.146.11 on ...``)."""
 
     @abc.abstractmethod
-    def _natural_key(self, props: Props) -> str:
-        """The value that names the object on its trunk (phone number, IP, user name...), in
-        the form Exotel compares it."""
-
-    @abc.abstractmethod
-    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
-        """``natural key → object id`` of the trunk's objects of this kind (one listing)."""
-
-    @abc.abstractmethod
-    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
-        """The existing object with the natural key of ``props``, if any."""
-
-    @abc.abstractmethod
     def _post(self, client: ExotelClient, props: Props) -> ChildT:
         """A new object as ``props`` ask; a 1008 becomes the error that says how to adopt."""
 
@@ -794,24 +857,8 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         """Adopt ``found``: bring it in line with ``props``, or refuse what cannot change."""
 
     @abc.abstractmethod
-    def _get(
-        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
-    ) -> ChildT | None:
-        """The object as Exotel has it (from a listing at most ``max_age`` s old, shared with
-        the other reads of this refresh); None (or ``NotFound``) when it is gone."""
-
-    @abc.abstractmethod
-    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        """Delete the object; ``NotFound`` when it is already gone."""
-
-    @abc.abstractmethod
-    def _outputs(self, inputs: Props, obj: ChildT) -> Props:
-        """The resource's outputs: ``inputs`` with what Exotel says about the object."""
-
-
-def _date_created(obj: object) -> str | None:
-    value = getattr(obj, "date_created", None)
-    return value if isinstance(value, str) else None
+    def _fields_of(self, inputs: Props, obj: ChildT) -> Props:
+        """The object's input fields as Exotel has them (so drift shows on refresh)."""
 
 
 def by_id(children: Iterable[ChildT], object_id: str) -> ChildT | None:
@@ -890,3 +937,19 @@ class ExotelResource(DeclaredResource):
         return {
             IDENTITY: f"{pulumi.get_project()}/{pulumi.get_stack()}/{type(self).__name__}/{name}"
         }
+
+
+class TrunkChildResource(ExotelResource):
+    """Base of the four resource classes of objects under a trunk: their Exotel id output
+    (``mapping_id``... the provider's ``id_field``) comes from the Pulumi id."""
+
+    def __init__(
+        self,
+        provider: TrunkChildProvider[Any],
+        name: str,
+        given: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(provider, name, given, opts)
+        # Known in a preview of an update, as the id is (see object_id_output).
+        setattr(self, provider.id_field, object_id_output(self.id))

@@ -24,14 +24,13 @@ from pulumi_exotel.client import ApiError, ExotelClient
 from pulumi_exotel.client.models import DestinationUri as DestinationObject
 from pulumi_exotel.client.models import normalize_destination
 from pulumi_exotel.resources.base import (
+    ChildCalls,
     ExotelProviderError,
-    ExotelResource,
     InputSpec,
     Props,
     TrunkChildProvider,
-    by_id,
+    TrunkChildResource,
     is_unknown,
-    object_id_output,
 )
 from pulumi_exotel.resources.validation import (
     TRUNK_SID_RE,
@@ -64,6 +63,9 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     stable_outputs = ("trunk_sid", "destination", "destination_id", "type", "date_created")
     create_only = ("adopt", "whitelisted_ip")
     looks_before_posting = True  # Exotel appends a repeated destination instead of refusing it
+    calls = ChildCalls(
+        ExotelClient.list_destination_uris, ExotelClient.delete_destination_uri, "destination"
+    )
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "destination": InputSpec(
@@ -113,16 +115,13 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
     def _natural_key(self, props: Props) -> str:
         return normalize_destination(props["destination"])
 
-    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
-        return {entry.normalized: entry.id for entry in client.list_destination_uris(trunk_sid)}
-
-    def _find(self, client: ExotelClient, props: Props) -> DestinationObject | None:
-        return client.find_destination_uri(props["trunk_sid"], props["destination"])
+    def _key_of(self, entry: DestinationObject) -> str:
+        return entry.normalized
 
     def _repeats(self, client: ExotelClient, props: Props, keep_id: str) -> list[DestinationObject]:
-        wanted = normalize_destination(props["destination"])
-        entries = client.list_destination_uris(props["trunk_sid"])
-        return [e for e in entries if e.normalized == wanted and e.id != keep_id]
+        wanted = self._natural_key(props)
+        entries = self._listing(client, props["trunk_sid"])
+        return [e for e in entries if self._key_of(e) == wanted and e.id != keep_id]
 
     def _post(self, client: ExotelClient, props: Props) -> DestinationObject:
         trunk_sid, destination = props["trunk_sid"], props["destination"]
@@ -156,28 +155,16 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
             props["trunk_sid"], made.id, priority=priority, weight=weight
         )
 
-    def _get(
-        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
-    ) -> DestinationObject | None:
-        return by_id(client.list_destination_uris(trunk_sid, max_age=max_age), object_id)
-
-    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        client.delete_destination_uri(trunk_sid, object_id)
-
-    def _outputs(self, inputs: Props, entry: DestinationObject) -> Props:
+    def _fields_of(self, inputs: Props, entry: DestinationObject) -> Props:
         return {
-            **inputs,
             "destination": entry.normalized,
             "priority": entry.priority,
             "weight": entry.weight,
-            "destination_id": entry.id,
             "type": entry.type,
-            "date_created": entry.date_created,
-            "date_updated": entry.date_updated,
         }
 
 
-class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):
+class DestinationUri(TrunkChildResource, module="exotel", name="DestinationUri"):
     """Where Exotel sends the trunk's inbound calls, e.g. ``sip.example.com:5061;transport=tls``.
 
     Changing ``priority`` or ``weight`` updates the entry in place; changing ``trunk_sid`` or
@@ -217,4 +204,3 @@ class DestinationUri(ExotelResource, module="exotel", name="DestinationUri"):
         acl = whitelisted_ip.id if isinstance(whitelisted_ip, WhitelistedIp) else whitelisted_ip
         given = {**locals(), "whitelisted_ip": acl}
         super().__init__(DestinationUriProvider(), resource_name, given, opts)
-        self.destination_id = object_id_output(self.id)  # known in a preview of an update

@@ -34,15 +34,14 @@ from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import DigestCredential as CredentialObject
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
+    ChildCalls,
     ExotelProviderError,
-    ExotelResource,
     InputSpec,
     Props,
     TrunkChildProvider,
+    TrunkChildResource,
     bool_failures,
-    by_id,
     is_unknown,
-    object_id_output,
 )
 from pulumi_exotel.resources.intent import IDENTITY
 from pulumi_exotel.resources.trunk import trunk_sip_realm
@@ -118,6 +117,12 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
         "date_created",
     )
     create_only = ("adopt", "verify_at_edge", "password_on_adopt")
+    # The natural key: a generated name is derived from this resource's identity (see
+    # _generate_user_name), so a credential _find meets under it was made by an earlier create
+    # of this very resource.
+    calls = ChildCalls(
+        ExotelClient.list_digest_credentials, ExotelClient.delete_digest_credential, "user_name"
+    )
     secret_fields = ("password",)
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
@@ -226,17 +231,6 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
     def _describe(self, props: Props) -> str:
         return f"A credential with user_name {props['user_name']!r} on trunk {props['trunk_sid']}"
 
-    def _natural_key(self, props: Props) -> str:
-        return str(props["user_name"])
-
-    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
-        return {c.user_name: c.id for c in client.list_digest_credentials(trunk_sid)}
-
-    def _find(self, client: ExotelClient, props: Props) -> CredentialObject | None:
-        # A generated name is derived from this resource's identity (see _generate_user_name),
-        # so one found under it was made by an earlier create of this very resource.
-        return client.find_digest_credential(props["trunk_sid"], props["user_name"])
-
     def _post(self, client: ExotelClient, props: Props) -> CredentialObject:
         try:
             return client.create_digest_credential(
@@ -270,27 +264,15 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
             )
         return made
 
-    def _get(
-        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
-    ) -> CredentialObject | None:
-        return by_id(client.list_digest_credentials(trunk_sid, max_age=max_age), object_id)
-
-    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        client.delete_digest_credential(trunk_sid, object_id)
-
-    def _outputs(self, inputs: Props, credential: CredentialObject) -> Props:
+    def _fields_of(self, inputs: Props, credential: CredentialObject) -> Props:
         # Exotel never returns the password or the realm: ``inputs`` carry them (what create
         # made, or on read what state holds, the best knowledge there is).
         return {
-            **inputs,
             "trunk_sid": credential.trunk_sid or inputs.get("trunk_sid"),
             "user_name": credential.user_name,
             "password": inputs.get("password"),
             "friendly_name": credential.friendly_name,
-            "credential_id": credential.id,
             "sip_realm": inputs.get("sip_realm"),
-            "date_created": credential.date_created,
-            "date_updated": credential.date_updated,
         }
 
     # --- the check at the SIP edge -----------------------------------------------------------
@@ -331,7 +313,7 @@ class DigestCredentialProvider(TrunkChildProvider[CredentialObject]):
             )
 
 
-class DigestCredential(ExotelResource, module="exotel", name="DigestCredential"):
+class DigestCredential(TrunkChildResource, module="exotel", name="DigestCredential"):
     """A SIP digest credential (user name and password) on a trunk.
 
     Changing ``friendly_name``, or ``password`` for a fixed ``user_name``, updates it in place;
@@ -385,4 +367,3 @@ class DigestCredential(ExotelResource, module="exotel", name="DigestCredential")
         # encrypted, and as an additional secret output, for a generated one.
         super().__init__(DigestCredentialProvider(), resource_name, locals(), opts)
         self.password = pulumi.Output.secret(self.password)
-        self.credential_id = object_id_output(self.id)  # known in a preview of an update

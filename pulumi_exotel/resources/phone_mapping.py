@@ -14,13 +14,12 @@ import pulumi
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import PhoneMapping as MappingObject
 from pulumi_exotel.resources.base import (
+    ChildCalls,
     ExotelProviderError,
-    ExotelResource,
     InputSpec,
     Props,
     TrunkChildProvider,
-    by_id,
-    object_id_output,
+    TrunkChildResource,
 )
 from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
 
@@ -41,6 +40,9 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
     resource_class = "PhoneMapping"
     id_field = "mapping_id"
     stable_outputs = ("trunk_sid", "phone_number", "mapping_id", "date_created")
+    calls = ChildCalls(
+        ExotelClient.list_phone_mappings, ExotelClient.delete_phone_mapping, "phone_number"
+    )
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "phone_number": InputSpec(validate_e164, "replace", required=True),
@@ -61,15 +63,6 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
 
     def _describe(self, props: Props) -> str:
         return f"A mapping of phone number {props['phone_number']} (on this or another trunk)"
-
-    def _natural_key(self, props: Props) -> str:
-        return str(props["phone_number"])
-
-    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
-        return {m.phone_number: m.id for m in client.list_phone_mappings(trunk_sid)}
-
-    def _find(self, client: ExotelClient, props: Props) -> MappingObject | None:
-        return client.find_phone_mapping(props["trunk_sid"], props["phone_number"])
 
     def _post(self, client: ExotelClient, props: Props) -> MappingObject:
         trunk_sid, number = props["trunk_sid"], props["phone_number"]
@@ -92,26 +85,11 @@ class PhoneMappingProvider(TrunkChildProvider[MappingObject]):
             props["trunk_sid"], found.id, phone_number=props["phone_number"], mode=mode
         )
 
-    def _get(
-        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
-    ) -> MappingObject | None:
-        return by_id(client.list_phone_mappings(trunk_sid, max_age=max_age), object_id)
-
-    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        client.delete_phone_mapping(trunk_sid, object_id)
-
-    def _outputs(self, inputs: Props, mapping: MappingObject) -> Props:
-        return {
-            **inputs,
-            "phone_number": mapping.phone_number,
-            "mode": _mode(mapping.mode),
-            "mapping_id": mapping.id,
-            "date_created": mapping.date_created,
-            "date_updated": mapping.date_updated,
-        }
+    def _fields_of(self, inputs: Props, mapping: MappingObject) -> Props:
+        return {"phone_number": mapping.phone_number, "mode": _mode(mapping.mode)}
 
 
-class PhoneMapping(ExotelResource, module="exotel", name="PhoneMapping"):
+class PhoneMapping(TrunkChildResource, module="exotel", name="PhoneMapping"):
     """A phone number (an Exophone of the account) mapped to a trunk.
 
     Changing ``mode`` updates the mapping in place; changing ``trunk_sid`` or ``phone_number``
@@ -139,4 +117,3 @@ class PhoneMapping(ExotelResource, module="exotel", name="PhoneMapping"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(PhoneMappingProvider(), resource_name, locals(), opts)
-        self.mapping_id = object_id_output(self.id)  # known in a preview of an update

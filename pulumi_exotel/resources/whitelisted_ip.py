@@ -13,13 +13,12 @@ import pulumi
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import WhitelistedIp as AclObject
 from pulumi_exotel.resources.base import (
+    ChildCalls,
     ExotelProviderError,
-    ExotelResource,
     InputSpec,
     Props,
     TrunkChildProvider,
-    by_id,
-    object_id_output,
+    TrunkChildResource,
 )
 from pulumi_exotel.resources.validation import (
     DEFAULT_MASK,
@@ -42,6 +41,7 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
     resource_class = "WhitelistedIp"
     id_field = "acl_id"
     stable_outputs = ("trunk_sid", "ip", "mask", "acl_id", "date_created")
+    calls = ChildCalls(ExotelClient.list_whitelisted_ips, ExotelClient.delete_whitelisted_ip, "ip")
     fields = {
         "trunk_sid": InputSpec(validate_trunk_sid, "replace", required=True),
         "ip": InputSpec(validate_whitelist_ip, "replace", required=True),
@@ -56,15 +56,6 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
 
     def _describe(self, props: Props) -> str:
         return f"IP {props['ip']} on trunk {props['trunk_sid']}'s ACL"
-
-    def _natural_key(self, props: Props) -> str:
-        return str(props["ip"])
-
-    def _keys_on_trunk(self, client: ExotelClient, trunk_sid: str) -> dict[str, str]:
-        return {entry.ip: entry.id for entry in client.list_whitelisted_ips(trunk_sid)}
-
-    def _find(self, client: ExotelClient, props: Props) -> AclObject | None:
-        return client.find_whitelisted_ip(props["trunk_sid"], props["ip"])
 
     def _post(self, client: ExotelClient, props: Props) -> AclObject:
         try:
@@ -82,26 +73,11 @@ class WhitelistedIpProvider(TrunkChildProvider[AclObject]):
             )
         return found
 
-    def _get(
-        self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float
-    ) -> AclObject | None:
-        return by_id(client.list_whitelisted_ips(trunk_sid, max_age=max_age), object_id)
-
-    def _remove(self, client: ExotelClient, trunk_sid: str, object_id: str) -> None:
-        client.delete_whitelisted_ip(trunk_sid, object_id)
-
-    def _outputs(self, inputs: Props, entry: AclObject) -> Props:
-        return {
-            **inputs,
-            "ip": entry.ip,
-            "mask": entry.mask,
-            "acl_id": entry.id,
-            "date_created": entry.date_created,
-            "date_updated": entry.date_updated,
-        }
+    def _fields_of(self, inputs: Props, entry: AclObject) -> Props:
+        return {"ip": entry.ip, "mask": entry.mask}
 
 
-class WhitelistedIp(ExotelResource, module="exotel", name="WhitelistedIp"):
+class WhitelistedIp(TrunkChildResource, module="exotel", name="WhitelistedIp"):
     """One public IPv4 address on a trunk's ACL (Exotel's trunk ACL takes single addresses).
 
     Every change replaces the entry. With ``adopt=True`` an existing entry for the same IP on
@@ -128,4 +104,3 @@ class WhitelistedIp(ExotelResource, module="exotel", name="WhitelistedIp"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(WhitelistedIpProvider(), resource_name, locals(), opts)
-        self.acl_id = object_id_output(self.id)  # known in a preview of an update
