@@ -7,7 +7,7 @@ raises the item's failure (``BatchItemError``, also ``InvalidParameter`` for Exo
 
 from __future__ import annotations
 
-from pulumi_exotel.client._base import ClientBase, child_path
+from pulumi_exotel.client._base import Children, ClientBase
 from pulumi_exotel.client.errors import ApiError
 from pulumi_exotel.client.http import JsonBody
 from pulumi_exotel.client.models import (
@@ -21,8 +21,7 @@ from pulumi_exotel.client.models import (
 __all__ = ["DestinationUrisMixin"]
 
 
-#: ``/trunks/{sid}/destination-uris``
-_KIND = "destination-uris"
+_DESTINATIONS = Children("destination-uris", DestinationUri)
 
 
 class DestinationUrisMixin(ClientBase):
@@ -34,7 +33,7 @@ class DestinationUrisMixin(ClientBase):
         """
         body = CreateDestinationUrisRequest(destinations=[DestinationItem(destination=destination)])
         return self._core.create(
-            child_path(trunk_sid, _KIND),
+            _DESTINATIONS.path(trunk_sid),
             body,
             self._first_item,
             lambda: self.find_destination_uri(trunk_sid, destination),
@@ -50,7 +49,7 @@ class DestinationUrisMixin(ClientBase):
         self, trunk_sid: str, *, max_age: float = 0.0
     ) -> list[DestinationUri]:
         """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
-        return self._core.list_all(child_path(trunk_sid, _KIND), DestinationUri, max_age=max_age)
+        return self._list_children(_DESTINATIONS, trunk_sid, max_age=max_age)
 
     def find_destination_uri(self, trunk_sid: str, destination: str) -> DestinationUri | None:
         """The entry whose destination matches, ignoring a ``sip:`` prefix and case."""
@@ -68,9 +67,8 @@ class DestinationUrisMixin(ClientBase):
     ) -> DestinationUri:
         """``PUT …/destination-uris/{id}`` with ``priority`` and/or ``weight``."""
         body = UpdateDestinationUriRequest(priority=priority, weight=weight)
-        answer = self._put(child_path(trunk_sid, _KIND), destination_id, body)
-        return self._required(answer, DestinationUri, "PUT destination-uris")
+        return self._update_child(_DESTINATIONS, trunk_sid, destination_id, body)
 
     def delete_destination_uri(self, trunk_sid: str, destination_id: str) -> None:
         """``DELETE …/destination-uris?id=``; raises ``NotFound`` for an unknown id."""
-        self._delete(child_path(trunk_sid, _KIND), {"id": destination_id})
+        self._delete_child(_DESTINATIONS, trunk_sid, destination_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from pulumi_exotel.client._base import ClientBase, child_path
+from pulumi_exotel.client._base import Children, ClientBase
 from pulumi_exotel.client.errors import NotFound
 from pulumi_exotel.client.http import PAGE_SIZE
 from pulumi_exotel.client.models import (
@@ -19,9 +19,7 @@ from pulumi_exotel.client.models import (
 
 __all__ = ["DigestCredentialsMixin"]
 
-
-#: ``/trunks/{sid}/credentials``
-_KIND = "credentials"
+_CREDENTIALS = Children("credentials", DigestCredential)
 
 
 def _secret(password: str | SecretStr | None) -> SecretStr | None:
@@ -43,12 +41,8 @@ class DigestCredentialsMixin(ClientBase):
         body = CreateDigestCredentialRequest(
             user_name=user_name, password=_secret(password), friendly_name=friendly_name
         )
-        return self._create_one(
-            child_path(trunk_sid, _KIND),
-            body,
-            DigestCredential,
-            "POST credentials",
-            lambda: self.find_digest_credential(trunk_sid, user_name),
+        return self._create_child(
+            _CREDENTIALS, trunk_sid, body, lambda: self.find_digest_credential(trunk_sid, user_name)
         )
 
     def list_digest_credentials(
@@ -62,12 +56,8 @@ class DigestCredentialsMixin(ClientBase):
         """``GET …/credentials``, every page; ``credential_id`` narrows it with ``?id=``;
         ``max_age`` > 0 shares a recent listing (``listings``)."""
         params = {"id": credential_id} if credential_id else None
-        found = self._core.list_all(
-            child_path(trunk_sid, _KIND),
-            DigestCredential,
-            params,
-            page_size=page_size,
-            max_age=max_age,
+        found = self._list_children(
+            _CREDENTIALS, trunk_sid, params, page_size=page_size, max_age=max_age
         )
         if credential_id:
             found = [c for c in found if c.id == credential_id]
@@ -96,10 +86,14 @@ class DigestCredentialsMixin(ClientBase):
         body = UpdateDigestCredentialRequest(
             user_name=user_name, password=_secret(password), friendly_name=friendly_name
         )
-        answer = self._put(child_path(trunk_sid, _KIND), credential_id, body)
-        found = self._core.one(answer or {}, DigestCredential)
-        return found or self.get_digest_credential(trunk_sid, credential_id)
+        return self._update_child(
+            _CREDENTIALS,
+            trunk_sid,
+            credential_id,
+            body,
+            read_back=lambda: self.get_digest_credential(trunk_sid, credential_id),
+        )
 
     def delete_digest_credential(self, trunk_sid: str, credential_id: str) -> None:
         """``DELETE …/credentials?id=``; raises ``NotFound`` for an unknown id."""
-        self._delete(child_path(trunk_sid, _KIND), {"id": credential_id})
+        self._delete_child(_CREDENTIALS, trunk_sid, credential_id)

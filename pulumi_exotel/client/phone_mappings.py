@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_exotel.client._base import ClientBase, child_path
+from pulumi_exotel.client._base import Children, ClientBase
 from pulumi_exotel.client.models import (
     CreatePhoneMappingRequest,
     PhoneMapping,
@@ -12,9 +12,7 @@ from pulumi_exotel.client.models import (
 
 __all__ = ["PhoneMappingsMixin"]
 
-
-#: ``/trunks/{sid}/phone-numbers``
-_KIND = "phone-numbers"
+_MAPPINGS = Children("phone-numbers", PhoneMapping)
 
 
 class PhoneMappingsMixin(ClientBase):
@@ -23,17 +21,13 @@ class PhoneMappingsMixin(ClientBase):
     ) -> PhoneMapping:
         """``POST`` a mapping (``mode`` is always sent). Raises ``Duplicate`` if already mapped."""
         body = CreatePhoneMappingRequest(phone_number=phone_number, mode=mode)
-        return self._create_one(
-            child_path(trunk_sid, _KIND),
-            body,
-            PhoneMapping,
-            "POST phone-numbers",
-            lambda: self.find_phone_mapping(trunk_sid, phone_number),
+        return self._create_child(
+            _MAPPINGS, trunk_sid, body, lambda: self.find_phone_mapping(trunk_sid, phone_number)
         )
 
     def list_phone_mappings(self, trunk_sid: str, *, max_age: float = 0.0) -> list[PhoneMapping]:
         """All of the trunk's entries; ``max_age`` > 0 shares a recent listing (``listings``)."""
-        return self._core.list_all(child_path(trunk_sid, _KIND), PhoneMapping, max_age=max_age)
+        return self._list_children(_MAPPINGS, trunk_sid, max_age=max_age)
 
     def find_phone_mapping(self, trunk_sid: str, phone_number: str) -> PhoneMapping | None:
         mappings = self.list_phone_mappings(trunk_sid)
@@ -44,9 +38,8 @@ class PhoneMappingsMixin(ClientBase):
     ) -> PhoneMapping:
         """``PUT …/phone-numbers/{id}``: Exotel requires both the (unchanged) number and mode."""
         body = UpdatePhoneMappingRequest(phone_number=phone_number, mode=mode)
-        answer = self._put(child_path(trunk_sid, _KIND), mapping_id, body)
-        return self._required(answer, PhoneMapping, "PUT phone-numbers")
+        return self._update_child(_MAPPINGS, trunk_sid, mapping_id, body)
 
     def delete_phone_mapping(self, trunk_sid: str, mapping_id: str) -> None:
         """``DELETE …/phone-numbers?id=``; raises ``NotFound`` for an unknown id."""
-        self._delete(child_path(trunk_sid, _KIND), {"id": mapping_id})
+        self._delete_child(_MAPPINGS, trunk_sid, mapping_id)

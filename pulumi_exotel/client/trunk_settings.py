@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pulumi_exotel.client._base import ClientBase, child_path
+from pulumi_exotel.client._base import Children, ClientBase
 from pulumi_exotel.client.models import SettingItem, SetTrunkSettingsRequest, TrunkSetting
 
 __all__ = ["TrunkSettingsMixin"]
 
 
-#: ``/trunks/{sid}/settings``
-_KIND = "settings"
+_SETTINGS = Children("settings", TrunkSetting)
 
 
 class TrunkSettingsMixin(ClientBase):
@@ -33,18 +32,18 @@ class TrunkSettingsMixin(ClientBase):
             return None
 
         return self._core.create(
-            child_path(trunk_sid, _KIND),
+            _SETTINGS.path(trunk_sid),
             body,
             lambda answer: self._core.batch(answer, TrunkSetting),
             already_set,
         )
 
     def list_trunk_settings(self, trunk_sid: str) -> list[TrunkSetting]:
-        return self._core.list_all(child_path(trunk_sid, _KIND), TrunkSetting)
+        return self._list_children(_SETTINGS, trunk_sid)
 
     def find_trunk_setting(self, trunk_sid: str, name: str) -> TrunkSetting | None:
         return next((s for s in self.list_trunk_settings(trunk_sid) if s.name == name), None)
 
     def delete_trunk_setting(self, trunk_sid: str, name: str) -> None:
         """``DELETE …/settings?name=``; raises ``NotFound`` if the setting is not set."""
-        self._delete(child_path(trunk_sid, _KIND), {"name": name})
+        self._delete_child(_SETTINGS, trunk_sid, name, key="name")
