@@ -11,11 +11,11 @@ module only assembles them and owns the connection. Every call goes through ``Ht
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from pulumi_exotel.client.destination_uris import DestinationUrisMixin
 from pulumi_exotel.client.digest_credentials import DigestCredentialsMixin
-from pulumi_exotel.client.http import HttpCore, RetryPolicy
+from pulumi_exotel.client.http import HttpCore, HttpOptions
 from pulumi_exotel.client.limits import RequestLimiter
 from pulumi_exotel.client.phone_mappings import PhoneMappingsMixin
 from pulumi_exotel.client.store import Journal, Store, open_store
@@ -23,6 +23,9 @@ from pulumi_exotel.client.trunk_settings import TrunkSettingsMixin
 from pulumi_exotel.client.trunks import TrunksMixin
 from pulumi_exotel.client.whitelisted_ips import WhitelistedIpsMixin
 from pulumi_exotel.config import ExotelSettings
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["ExotelClient"]
 
@@ -42,18 +45,9 @@ class ExotelClient(
     the process-wide limiter for this base URL + account.
     """
 
-    def __init__(
-        self,
-        settings: ExotelSettings,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        retry_policy: RetryPolicy | None = None,
-        limiter: RequestLimiter | None = None,
-    ) -> None:
+    def __init__(self, settings: ExotelSettings, **options: Unpack[HttpOptions]) -> None:
         self.settings = settings
-        self._core = HttpCore(
-            settings, transport=transport, retry_policy=retry_policy, limiter=limiter
-        )
+        self._core = HttpCore(settings, **options)
 
     @property
     def limiter(self) -> RequestLimiter:

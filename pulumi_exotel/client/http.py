@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -77,6 +77,7 @@ __all__ = [
     "MAX_LIST_ITEMS",
     "PAGE_SIZE",
     "HttpCore",
+    "HttpOptions",
     "RetryPolicy",
     "segment",
     "unsure_creates",
@@ -194,6 +195,14 @@ def _scrub(text: str | None, secrets: tuple[str, ...]) -> str | None:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+class HttpOptions(TypedDict, total=False):
+    """``HttpCore``'s keyword arguments, which ``ExotelClient`` passes through as they are."""
+
+    transport: httpx.BaseTransport | None
+    retry_policy: RetryPolicy | None
+    limiter: RequestLimiter | None
 
 
 class HttpCore:
