@@ -30,12 +30,13 @@ from pathlib import Path
 
 import httpx
 
+# The busiest rolling minute is counted as stack_scale.py counts it for a whole `pulumi up`.
+from stack_scale import busiest_window
+
 from pulumi_exotel.client import ExotelClient, RateLimited
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
 from pulumi_exotel.emulator.server import EmulatorServer
-
-WINDOW_SECONDS = 60.0
 
 
 @dataclass
@@ -45,15 +46,6 @@ class WireLog:
     sent: list[float] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def busiest_window(self) -> int:
-        times = sorted(self.sent)
-        best, start = 0, 0
-        for end, stamp in enumerate(times):
-            while stamp - times[start] >= WINDOW_SECONDS:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
 
 
 class TimedTransport(httpx.HTTPTransport):
@@ -110,7 +102,7 @@ def run(rate: int, creates: int, threads: int) -> None:
 
     requests = len(log.sent)
     wire_429 = sum(1 for s in log.statuses if s == 429)
-    busiest = log.busiest_window()
+    busiest = busiest_window(log.sent)
     ratio = busiest / rate
     print(f"limit R                 : {rate} requests/minute (client and emulator)")
     print(f"creates N / threads T   : {creates} / {threads}")
