@@ -68,6 +68,7 @@ from pulumi_exotel.resources.base import (
     InputSpec,
     Props,
     is_unknown,
+    without_provider,
 )
 from pulumi_exotel.resources.validation import SECRET_PLACEHOLDER, InvalidInput
 
@@ -352,13 +353,13 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
     # --- create / read / update / delete --------------------------------------------------
 
     def create(self, props: Props) -> CreateResult:
-        clean = _plain(props)
+        clean = without_provider(props)
         with self._errors("create", clean):
             id_, outs = self._create(self._coerce(props))
         return CreateResult(id_, outs)
 
     def read(self, id_: str, props: Props) -> ReadResult:
-        clean = _plain(props)
+        clean = without_provider(props)
         with self._errors("read", clean):
             outs = self._read(id_, clean)
         if outs is None:
@@ -366,13 +367,13 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
         return ReadResult(id_=id_, outs=outs, inputs=self._inputs_from(outs))
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
-        clean = _plain(news)
-        with self._errors("update", {**_plain(olds), **clean}):
-            outs = self._update(id_, _plain(olds), self._coerce(news))
+        clean = without_provider(news)
+        with self._errors("update", {**without_provider(olds), **clean}):
+            outs = self._update(id_, without_provider(olds), self._coerce(news))
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: Props) -> None:
-        clean = _plain(props)
+        clean = without_provider(props)
         with self._errors("delete", clean):
             try:
                 self._delete(id_, clean)
@@ -525,10 +526,6 @@ class PlatformProvider(ExotelProvider, Generic[ClientT]):
         with suppress(Exception):  # scrubbing must never fail the error it reports
             values += _current(self.settings_spec).secret_values()
         return values
-
-
-def _plain(props: Props) -> Props:
-    return {k: v for k, v in props.items() if k != "__provider"}
 
 
 def _status_of(exc: BaseException) -> int | None:

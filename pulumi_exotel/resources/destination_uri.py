@@ -23,15 +23,8 @@ from pulumi.dynamic import CheckFailure
 from pulumi_exotel.client import ApiError, ExotelClient
 from pulumi_exotel.client.models import DestinationUri as DestinationObject
 from pulumi_exotel.client.models import normalize_destination
-from pulumi_exotel.resources.base import (
-    ChildCalls,
-    ExotelProviderError,
-    InputSpec,
-    Props,
-    TrunkChildProvider,
-    TrunkChildResource,
-    is_unknown,
-)
+from pulumi_exotel.resources.base import ExotelProviderError, InputSpec, Props, is_unknown
+from pulumi_exotel.resources.children import ChildCalls, TrunkChildProvider, TrunkChildResource
 from pulumi_exotel.resources.validation import (
     TRUNK_SID_RE,
     excerpt,

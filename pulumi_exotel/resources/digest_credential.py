@@ -34,15 +34,13 @@ from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import DigestCredential as CredentialObject
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.resources.base import (
-    ChildCalls,
     ExotelProviderError,
     InputSpec,
     Props,
-    TrunkChildProvider,
-    TrunkChildResource,
     bool_failures,
     is_unknown,
 )
+from pulumi_exotel.resources.children import ChildCalls, TrunkChildProvider, TrunkChildResource
 from pulumi_exotel.resources.intent import IDENTITY
 from pulumi_exotel.resources.trunk import trunk_sip_realm
 from pulumi_exotel.resources.validation import (

@@ -13,14 +13,8 @@ import pulumi
 
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import PhoneMapping as MappingObject
-from pulumi_exotel.resources.base import (
-    ChildCalls,
-    ExotelProviderError,
-    InputSpec,
-    Props,
-    TrunkChildProvider,
-    TrunkChildResource,
-)
+from pulumi_exotel.resources.base import ExotelProviderError, InputSpec, Props
+from pulumi_exotel.resources.children import ChildCalls, TrunkChildProvider, TrunkChildResource
 from pulumi_exotel.resources.validation import validate_e164, validate_mode, validate_trunk_sid
 
 __all__ = ["PhoneMapping", "PhoneMappingProvider"]

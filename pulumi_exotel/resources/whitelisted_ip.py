@@ -12,14 +12,8 @@ import pulumi
 
 from pulumi_exotel.client import Duplicate, ExotelClient
 from pulumi_exotel.client.models import WhitelistedIp as AclObject
-from pulumi_exotel.resources.base import (
-    ChildCalls,
-    ExotelProviderError,
-    InputSpec,
-    Props,
-    TrunkChildProvider,
-    TrunkChildResource,
-)
+from pulumi_exotel.resources.base import ExotelProviderError, InputSpec, Props
+from pulumi_exotel.resources.children import ChildCalls, TrunkChildProvider, TrunkChildResource
 from pulumi_exotel.resources.validation import (
     DEFAULT_MASK,
     validate_mask,
