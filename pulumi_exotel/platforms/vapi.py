@@ -195,6 +195,17 @@ class _VapiProvider(PlatformProvider[VapiApi]):
     def _object_id(self, obj: Any) -> str:
         return str(obj.id)
 
+    def _vapi_outputs(self, inputs: Props, obj: Any) -> Props:
+        """``inputs`` with the outputs every Vapi object has: its id (as ``id_field``), org and
+        dates."""
+        return {
+            **inputs,
+            self.id_field: obj.id,
+            "org_id": obj.org_id,
+            "created_at": _iso(obj.created_at),
+            "updated_at": _iso(obj.updated_at),
+        }
+
 
 # --- ByoSipTrunkCredential --------------------------------------------------------------------
 
@@ -204,6 +215,7 @@ class ByoSipTrunkCredentialProvider(_VapiProvider):
 
     kind = "Vapi BYO SIP trunk credential"
     resource_class = "ByoSipTrunkCredential"
+    id_field = "credential_id"
     natural_key = "name"
     secret_fields = ("password",)
     fields: ClassVar[dict[str, InputSpec]] = {
@@ -246,13 +258,7 @@ class ByoSipTrunkCredentialProvider(_VapiProvider):
         client.delete_credential(id_)
 
     def _outputs(self, inputs: Props, obj: Any) -> Props:
-        outs = {
-            **inputs,
-            "credential_id": obj.id,
-            "org_id": obj.org_id,
-            "created_at": _iso(obj.created_at),
-            "updated_at": _iso(obj.updated_at),
-        }
+        outs = self._vapi_outputs(inputs, obj)
         if obj.name is not None:
             outs["name"] = obj.name
         if obj.gateways:
@@ -328,6 +334,7 @@ class PhoneNumberProvider(_VapiProvider):
 
     kind = "Vapi phone number"
     resource_class = "PhoneNumber"
+    id_field = "phone_number_id"
     natural_key = "number"
     fields: ClassVar[dict[str, InputSpec]] = {
         "number": InputSpec(validate_e164, "update", required=True),
@@ -370,16 +377,12 @@ class PhoneNumberProvider(_VapiProvider):
 
     def _outputs(self, inputs: Props, obj: Any) -> Props:
         return {
-            **inputs,
+            **self._vapi_outputs(inputs, obj),
             "number": obj.number,
             "credential_id": obj.credential_id,
             "name": obj.name,
             "assistant_id": obj.assistant_id,
-            "phone_number_id": obj.id,
-            "org_id": obj.org_id,
             "status": obj.status,
-            "created_at": _iso(obj.created_at),
-            "updated_at": _iso(obj.updated_at),
         }
 
 

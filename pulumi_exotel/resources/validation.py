@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pulumi_exotel.invalid_input import SECRET_PLACEHOLDER, InvalidInput, excerpt
@@ -150,10 +150,8 @@ validate_e164 = _Pattern(
     E164_RE,
     "must be an E.164 number: + then 8-15 digits, no spaces, e.g. +918047091234",
 )
-
-
-def validate_caller_id(value: object, field: str = "caller_id") -> str:
-    return validate_e164(value, field)
+#: The trunk's outbound caller id: an E.164 number, named for its own field.
+validate_caller_id = replace(validate_e164, default_field="caller_id")
 
 
 def validate_mode(value: object, field: str = "mode") -> str:

@@ -154,10 +154,12 @@ def _checked(sdk_type: Any, body: Any, *, provider: str | None = None) -> Json:
 
 
 class _Objects:
-    """One kind of Vapi object by id; the twin's lock is held around every call."""
+    """One kind of Vapi object by id; the twin's lock is held around every call. What leaves
+    it is ``shown(stored)``: a copy as Vapi answers it (a credential without its password)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, shown: Callable[[Json], Json] = copy.deepcopy) -> None:
         self.what = what
+        self.shown = shown
         self.by_id: dict[str, Json] = {}
 
     def add(self, body: Json, **extra: Any) -> Json:
@@ -171,17 +173,35 @@ class _Objects:
             **extra,
         }
         self.by_id[stored["id"]] = stored
-        return stored
+        return self.shown(stored)
 
     def get(self, object_id: str) -> Json:
+        """The stored object itself (not a copy)."""
         found = self.by_id.get(object_id)
         if found is None:
             raise _not_found(self.what)
         return found
 
+    def show(self, object_id: str) -> Json:
+        return self.shown(self.get(object_id))
+
+    def listed(self) -> list[Json]:
+        return [self.shown(stored) for stored in self.by_id.values()]
+
+    def patch(self, object_id: str, body: Json) -> Json:
+        """PATCH: each top-level field given replaces the stored one (null clears it)."""
+        stored = self.get(object_id)
+        for key, value in body.items():
+            if value is None:
+                stored.pop(key, None)
+            else:
+                stored[key] = copy.deepcopy(value)
+        stored["updatedAt"] = _now()
+        return self.shown(stored)
+
     def pop(self, object_id: str) -> Json:
         self.get(object_id)
-        return self.by_id.pop(object_id)
+        return self.shown(self.by_id.pop(object_id))
 
 
 class VapiTwin:
@@ -189,7 +209,7 @@ class VapiTwin:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._credentials = _Objects("Credential")
+        self._credentials = _Objects("Credential", _public_credential)
         self._numbers = _Objects("Phone number")
         self._faults = WriteFaults()
 
@@ -212,14 +232,15 @@ class VapiTwin:
     def create_credential(self, body: Any) -> Json:
         body = _checked(CreateByoSipTrunkCredentialDto, body, provider=CREDENTIAL_PROVIDER)
         with self._lock:
-            return _public_credential(self._credentials.add(body))
+            return self._credentials.add(body)
 
     def list_credentials(self) -> list[Json]:
         with self._lock:
-            return [_public_credential(c) for c in self._credentials.by_id.values()]
+            return self._credentials.listed()
 
     def get_credential(self, credential_id: str) -> Json:
-        return _public_credential(self.stored_credential(credential_id))
+        with self._lock:
+            return self._credentials.show(credential_id)
 
     def stored_credential(self, credential_id: str) -> Json:
         """The credential as stored, with the password Vapi never returns (control route)."""
@@ -229,13 +250,11 @@ class VapiTwin:
     def update_credential(self, credential_id: str, body: Any) -> Json:
         body = _checked(UpdateByoSipTrunkCredentialDto, body)
         with self._lock:
-            found = self._credentials.get(credential_id)
-            _merge(found, body)
-            return _public_credential(found)
+            return self._credentials.patch(credential_id, body)
 
     def delete_credential(self, credential_id: str) -> Json:
         with self._lock:
-            return _public_credential(self._credentials.pop(credential_id))
+            return self._credentials.pop(credential_id)
 
     # --- phone numbers -------------------------------------------------------------------------
 
@@ -244,15 +263,15 @@ class VapiTwin:
         _check_number(body.get("number"), body.get("numberE164CheckEnabled", True))
         with self._lock:
             self._require_credential(body["credentialId"])
-            return copy.deepcopy(self._numbers.add(body, status="active"))
+            return self._numbers.add(body, status="active")
 
     def list_numbers(self, limit: int) -> list[Json]:
         with self._lock:
-            return [copy.deepcopy(n) for n in list(self._numbers.by_id.values())[:limit]]
+            return self._numbers.listed()[:limit]
 
     def get_number(self, number_id: str) -> Json:
         with self._lock:
-            return copy.deepcopy(self._numbers.get(number_id))
+            return self._numbers.show(number_id)
 
     def update_number(self, number_id: str, body: Any) -> Json:
         body = _checked(UpdateByoPhoneNumberDto, body)
@@ -262,8 +281,7 @@ class VapiTwin:
                 _check_number(body["number"], found.get("numberE164CheckEnabled", True))
             if body.get("credentialId") is not None:
                 self._require_credential(body["credentialId"])
-            _merge(found, body)
-            return copy.deepcopy(found)
+            return self._numbers.patch(number_id, body)
 
     def delete_number(self, number_id: str) -> Json:
         with self._lock:
@@ -282,16 +300,6 @@ def _public_credential(stored: Json) -> Json:
     if isinstance(plan, dict):
         plan.pop("authPassword", None)
     return public
-
-
-def _merge(stored: Json, patch: Json) -> None:
-    """PATCH: each top-level field given replaces the stored one (null clears it)."""
-    for key, value in patch.items():
-        if value is None:
-            stored.pop(key, None)
-        else:
-            stored[key] = copy.deepcopy(value)
-    stored["updatedAt"] = _now()
 
 
 def _check_number(number: Any, e164_check: Any) -> None:
