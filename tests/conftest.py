@@ -84,6 +84,9 @@ class Stats:
         rule = {"kind": kind, **more, "method": method, "path_regex": path_regex}
         self.control.post("/faults", json=rule).raise_for_status()
 
+    def clear_faults(self) -> None:
+        self.control.delete("/faults").raise_for_status()
+
 
 @pytest.fixture
 def stats(emulator: EmulatorServer, emulator_control: httpx.Client) -> Stats:

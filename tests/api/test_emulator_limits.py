@@ -4,26 +4,30 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.emulator.wire import MAX_BODY_BYTES, MAX_NUMBER_DIGITS
-from tests.conftest import error_of, listed
+from tests.conftest import Stats, error_of, listed
 
 pytestmark = pytest.mark.api
+
+
+def post_raw(
+    client: httpx.Client, path: str, content: str | bytes | Iterator[bytes]
+) -> httpx.Response:
+    """POST ``content`` as written (JSON text no encoder has checked) to ``path``."""
+    return client.post(path, content=content, headers={"Content-Type": "application/json"})
 
 
 def test_a_5000_digit_integer_is_a_400_not_a_500(
     emulator_api: httpx.Client, trunk_sid: str
 ) -> None:
     body = '{"ip": "44.248.146.11", "mask": ' + "9" * 5000 + "}"
-    response = emulator_api.post(
-        f"/trunks/{trunk_sid}/whitelisted-ips",
-        content=body,
-        headers={"Content-Type": "application/json"},
-    )
+    response = post_raw(emulator_api, f"/trunks/{trunk_sid}/whitelisted-ips", body)
     status, _code, error_code, description = error_of(response)
     assert (status, error_code) == (400, 1007)
     assert f"more than {MAX_NUMBER_DIGITS} digits" in description
@@ -36,11 +40,7 @@ def test_a_huge_number_in_a_field_exotel_does_not_read_is_ignored(
 ) -> None:
     # Go's decoder skips unknown fields whatever they hold; only a field it reads refuses it.
     body = '{"ip": "44.248.146.11", "mask": 32, "note": [' + "9" * 30 + "]}"
-    response = emulator_api.post(
-        f"/trunks/{trunk_sid}/whitelisted-ips",
-        content=body,
-        headers={"Content-Type": "application/json"},
-    )
+    response = post_raw(emulator_api, f"/trunks/{trunk_sid}/whitelisted-ips", body)
     assert response.status_code == 200, response.text
     assert [
         acl["ip"] for acl in listed(emulator_api.get(f"/trunks/{trunk_sid}/whitelisted-ips"))
@@ -55,11 +55,7 @@ def test_a_body_over_the_limit_is_a_413(
     raw = ('{"user_name": "' + name + '", "password": "Abc_12345678"}').encode()
     # A generator body goes out chunked, without a Content-Length to refuse it by.
     content = iter([raw[i : i + 8192] for i in range(0, len(raw), 8192)]) if chunked else raw
-    response = emulator_api.post(
-        f"/trunks/{trunk_sid}/credentials",
-        content=content,
-        headers={"Content-Type": "application/json"},
-    )
+    response = post_raw(emulator_api, f"/trunks/{trunk_sid}/credentials", content)
     status, _code, error_code, description = error_of(response)
     assert (status, error_code) == (413, 1007)
     assert str(MAX_BODY_BYTES) in description
@@ -70,29 +66,17 @@ def test_a_body_over_the_limit_is_a_413(
 def test_a_body_just_under_the_limit_is_read(emulator_api: httpx.Client, trunk_sid: str) -> None:
     padding = " " * (MAX_BODY_BYTES - 100)
     body = '{"user_name": "edge_user", "password": "Abc_12345678"' + padding + "}"
-    response = emulator_api.post(
-        f"/trunks/{trunk_sid}/credentials",
-        content=body,
-        headers={"Content-Type": "application/json"},
-    )
+    response = post_raw(emulator_api, f"/trunks/{trunk_sid}/credentials", body)
     assert response.status_code == 200, response.text
 
 
 def test_late_commit_applies_the_write_after_the_client_timed_out(
     emulator: EmulatorServer,
     emulator_api: httpx.Client,
-    emulator_control: httpx.Client,
+    stats: Stats,
     trunk_sid: str,
 ) -> None:
-    emulator_control.post(
-        "/faults",
-        json={
-            "kind": "late_commit",
-            "method": "POST",
-            "path_regex": "/destination-uris$",
-            "delay_ms": 800,
-        },
-    ).raise_for_status()
+    stats.fault("late_commit", "POST", "/destination-uris$", delay_ms=800)
     with pytest.raises(httpx.TimeoutException):
         emulator_api.post(
             f"/trunks/{trunk_sid}/destination-uris",

@@ -7,7 +7,7 @@ arrive as floats. ``Engine`` reproduces exactly that sequence so tests read like
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,31 +112,24 @@ class Engine:
         self.provider.delete(id_, with_provider(outs))
 
 
-def _engine(provider: ResourceProvider, config: dict[str, Any]) -> Engine:
+def engine_for(provider: ResourceProvider, config: dict[str, Any]) -> Engine:
+    """The ``Engine`` of ``provider``, configured with the stack config ``config``."""
     configure(provider, config)
     return Engine(provider)
 
 
-@pytest.fixture
-def trunks(config: dict[str, Any]) -> Engine:
-    return _engine(TrunkProvider(), config)
+def _engine_fixture(make: Callable[[], ResourceProvider]) -> Any:
+    """A fixture: the ``Engine`` of a new provider from ``make``, configured for the emulator."""
+
+    @pytest.fixture
+    def engine(config: dict[str, Any]) -> Engine:
+        return engine_for(make(), config)
+
+    return engine
 
 
-@pytest.fixture
-def mappings(config: dict[str, Any]) -> Engine:
-    return _engine(PhoneMappingProvider(), config)
-
-
-@pytest.fixture
-def credentials(config: dict[str, Any]) -> Engine:
-    return _engine(DigestCredentialProvider(), config)
-
-
-@pytest.fixture
-def acls(config: dict[str, Any]) -> Engine:
-    return _engine(WhitelistedIpProvider(), config)
-
-
-@pytest.fixture
-def destinations(config: dict[str, Any]) -> Engine:
-    return _engine(DestinationUriProvider(), config)
+trunks = _engine_fixture(TrunkProvider)
+mappings = _engine_fixture(PhoneMappingProvider)
+credentials = _engine_fixture(DigestCredentialProvider)
+acls = _engine_fixture(WhitelistedIpProvider)
+destinations = _engine_fixture(DestinationUriProvider)

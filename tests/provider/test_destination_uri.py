@@ -141,24 +141,6 @@ def test_an_existing_destination_is_an_error_unless_adopted(
     assert len(api.list_destination_uris(trunk_sid)) == 1
 
 
-def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
-    destinations: Engine, trunk_sid: str, api: ExotelClient
-) -> None:
-    id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
-    api.delete_destination_uri(trunk_sid, outs["destination_id"])
-    assert destinations.read(id_, outs) == ("", {})
-    destinations.delete(id_, outs)
-    destinations.delete(id_, outs)
-
-
-def test_a_lost_create_response_still_ends_with_one_destination(
-    destinations: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
-) -> None:
-    stats.fault("drop_response", "POST", "/destination-uris$")
-    id_, outs = destinations.create({"trunk_sid": trunk_sid, "destination": FQDN_DEST})
-    assert [e.id for e in api.list_destination_uris(trunk_sid)] == [outs["destination_id"]]
-
-
 LISTING = "GET /v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris"
 POST = "POST /v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris"
 

@@ -203,24 +203,6 @@ def test_adopting_with_a_trusted_password_changes_nothing_at_exotel(
     assert "'set'" in failures["password_on_adopt"] and "'trust'" in failures["password_on_adopt"]
 
 
-def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
-    credentials: Engine, trunk_sid: str, api: ExotelClient
-) -> None:
-    id_, outs = credentials.create(generated(trunk_sid))
-    api.delete_digest_credential(trunk_sid, outs["credential_id"])
-    assert credentials.read(id_, outs) == ("", {})
-    credentials.delete(id_, outs)
-    credentials.delete(id_, outs)
-
-
-def test_a_lost_create_response_still_ends_with_one_credential(
-    credentials: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
-) -> None:
-    stats.fault("drop_response", "POST", "/credentials$")
-    id_, outs = credentials.create(fixed(trunk_sid))
-    assert [c.id for c in api.list_digest_credentials(trunk_sid)] == [outs["credential_id"]]
-
-
 def test_errors_never_carry_the_password(credentials: Engine, trunk_sid: str, stats: Stats) -> None:
     stats.fault("status", "POST", "/credentials$", status=400)
     with pytest.raises(ExotelProviderError) as caught:

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from pulumi_exotel.client import ExotelClient
@@ -18,7 +17,8 @@ from pulumi_exotel.resources.base import ExotelProviderError
 from pulumi_exotel.resources.digest_credential import DigestCredentialProvider
 from pulumi_exotel.resources.intent import IDENTITY, Intent
 from pulumi_exotel.resources.trunk import TrunkProvider
-from tests.provider.conftest import Engine, configure
+from tests.conftest import Stats
+from tests.provider.conftest import engine_for
 
 pytestmark = pytest.mark.provider
 
@@ -31,11 +31,6 @@ def store_config(config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return {**config, "exotel:rateLimitStore": f"sqlite:///{tmp_path}/store.sqlite"}
 
 
-def _engine(provider: Any, config: dict[str, Any]) -> Engine:
-    configure(provider, config)
-    return Engine(provider)
-
-
 def _journal(settings: ExotelSettings, config: dict[str, Any]) -> Any:
     return open_store(config["exotel:rateLimitStore"], settings.api_root).journal
 
@@ -43,7 +38,7 @@ def _journal(settings: ExotelSettings, config: dict[str, Any]) -> Any:
 def test_an_interrupted_trunk_create_is_taken_over_by_the_retry(
     store_config: dict[str, Any], emulator_settings: ExotelSettings, api: ExotelClient
 ) -> None:
-    trunks = _engine(TrunkProvider(), store_config)
+    trunks = engine_for(TrunkProvider(), store_config)
     # The interrupted create: its record was written, its POST reached Exotel, then it died.
     intent = Intent.of(_journal(emulator_settings, store_config), "Trunk", {IDENTITY: ME}, "t_int")
     assert intent is not None
@@ -64,7 +59,7 @@ def test_an_existing_trunk_without_our_record_is_still_an_error(
     api: ExotelClient,
     identity: str | None,
 ) -> None:
-    trunks = _engine(TrunkProvider(), store_config)
+    trunks = engine_for(TrunkProvider(), store_config)
     if identity is not None:  # another resource's interrupted create, not ours
         other = Intent.of(
             _journal(emulator_settings, store_config), "Trunk", {IDENTITY: identity}, "t_x"
@@ -82,7 +77,7 @@ def test_a_generated_credential_retried_meets_its_own_name(
     store_config: dict[str, Any], api: ExotelClient
 ) -> None:
     sid = api.create_trunk("t_cred").trunk_sid
-    credentials = _engine(DigestCredentialProvider(), store_config)
+    credentials = engine_for(DigestCredentialProvider(), store_config)
     props = {
         "trunk_sid": sid,
         "user_name_prefix": "gen",
@@ -104,23 +99,15 @@ def test_a_generated_credential_retried_meets_its_own_name(
 
 def test_a_late_destination_write_is_deleted_by_the_next_update(
     store_config: dict[str, Any],
-    emulator_control: httpx.Client,
+    stats: Stats,
     api: ExotelClient,
 ) -> None:
     from pulumi_exotel.resources.destination_uri import DestinationUriProvider
 
     sid = api.create_trunk("t_dest").trunk_sid
     config = {**store_config, "exotel:timeoutSeconds": "0.5"}
-    destinations = _engine(DestinationUriProvider(), config)
-    emulator_control.post(
-        "/faults",
-        json={
-            "kind": "late_commit",
-            "method": "POST",
-            "path_regex": "/destination-uris$",
-            "delay_ms": 1500,
-        },
-    ).raise_for_status()
+    destinations = engine_for(DestinationUriProvider(), config)
+    stats.fault("late_commit", "POST", "/destination-uris$", delay_ms=1500)
     props = {
         "trunk_sid": sid,
         "destination": "sip.example.com:5061;transport=tls",
@@ -142,17 +129,14 @@ def test_a_late_destination_write_is_deleted_by_the_next_update(
 
 def test_a_failed_undo_is_taken_over_by_the_next_create(
     store_config: dict[str, Any],
-    emulator_control: httpx.Client,
+    stats: Stats,
     api: ExotelClient,
 ) -> None:
     sid = api.create_trunk("t_undo").trunk_sid
     config = {**store_config, "exotel:maxRetries": "0"}
-    credentials = _engine(DigestCredentialProvider(), config)
+    credentials = engine_for(DigestCredentialProvider(), config)
     # The edge check fails (no edge at edge.example.test), and so does the undo's DELETE.
-    emulator_control.post(
-        "/faults",
-        json={"kind": "status", "method": "DELETE", "path_regex": "/credentials", "count": 5},
-    ).raise_for_status()
+    stats.fault("status", "DELETE", "/credentials", count=5)
     props = {
         "trunk_sid": sid,
         "user_name": "undo_user",
@@ -163,7 +147,7 @@ def test_a_failed_undo_is_taken_over_by_the_next_create(
         credentials.create({**props, "verify_at_edge": True})
     left = api.list_digest_credentials(sid)
     assert [c.user_name for c in left] == ["undo_user"]  # the undo failed: still there
-    emulator_control.delete("/faults").raise_for_status()
+    stats.clear_faults()
 
     id_, _outs = credentials.create(props)  # the next up: taken over, not "already exists"
 

@@ -81,21 +81,3 @@ def test_an_existing_range_entry_is_not_adopted_as_a_single_address(
     api.create_whitelisted_ip(trunk_sid, IP, mask=24)
     with pytest.raises(ExotelProviderError, match="mask is /24"):
         acls.create({"trunk_sid": trunk_sid, "ip": IP, "adopt": True})
-
-
-def test_out_of_band_delete_reads_as_gone_and_delete_is_idempotent(
-    acls: Engine, trunk_sid: str, api: ExotelClient
-) -> None:
-    id_, outs = acls.create({"trunk_sid": trunk_sid, "ip": IP})
-    api.delete_whitelisted_ip(trunk_sid, outs["acl_id"])
-    assert acls.read(id_, outs) == ("", {})
-    acls.delete(id_, outs)
-    acls.delete(id_, outs)
-
-
-def test_a_lost_create_response_still_ends_with_one_entry(
-    acls: Engine, trunk_sid: str, api: ExotelClient, stats: Stats
-) -> None:
-    stats.fault("drop_response", "POST", "/whitelisted-ips$")
-    id_, outs = acls.create({"trunk_sid": trunk_sid, "ip": IP})
-    assert [e.id for e in api.list_whitelisted_ips(trunk_sid)] == [outs["acl_id"]]
