@@ -93,16 +93,22 @@ def stats(emulator: EmulatorServer, emulator_control: httpx.Client) -> Stats:
     return Stats(emulator_control)
 
 
+def settings_for(
+    server: EmulatorServer, account: Account = DEFAULT_ACCOUNT, **more: Any
+) -> ExotelSettings:
+    """``ExotelSettings`` for ``account`` on ``server``; ``more`` are further settings."""
+    return ExotelSettings(
+        api_key=account.api_key,
+        api_token=account.api_token,
+        account_sid=account.sid,
+        base_url=server.base_url,
+        **more,
+    )
+
+
 @pytest.fixture
 def emulator_settings(emulator: EmulatorServer) -> ExotelSettings:
-    return ExotelSettings(
-        api_key=DEFAULT_ACCOUNT.api_key,
-        api_token=DEFAULT_ACCOUNT.api_token,
-        account_sid=DEFAULT_ACCOUNT.sid,
-        base_url=emulator.base_url,
-        rate_limit_per_minute=100_000,
-        max_retries=3,
-    )
+    return settings_for(emulator, rate_limit_per_minute=100_000, max_retries=3)
 
 
 # -- raw-HTTP helpers for the emulator's own tests (tests/api/test_emulator_*.py) -----------

@@ -1,4 +1,5 @@
-"""What a test does when an external tool (pulumi, kamailio, sipp) is missing.
+"""Running external programs from tests: a command (our CLI, bash, a script) run to its end with
+its output captured, and what a test does when a tool (pulumi, kamailio, sipp) is missing.
 
 Developers running a single tier may not have every tool: the test is skipped with a hint.
 Under `make test` / CI (PULUMI_EXOTEL_REQUIRE_ENGINE=1) a missing tool is a failure, so a
@@ -8,9 +9,43 @@ green run always means every tier really ran.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+
+def run_captured(
+    argv: list[str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` to its end with stdout and stderr captured as text; the exit code is the
+    caller's to check (a test often expects a failure)."""
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def run_cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``pulumi-exotel <args>`` in a process of its own, run as :func:`run_captured` does."""
+    return run_captured(
+        [sys.executable, "-m", "pulumi_exotel.cli", *args], timeout=timeout, env=env
+    )
 
 
 def missing_tool(message: str) -> NoReturn:

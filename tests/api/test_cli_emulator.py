@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from pulumi_exotel.sip import verify_credential
-from tests.tools import require_kamailio
+from tests.tools import require_kamailio, run_cli
 
 pytestmark = pytest.mark.api
 
@@ -88,13 +88,7 @@ def test_accounts_and_rate_limit_flags(tmp_path: Path) -> None:
 
 
 def test_a_bad_account_flag_is_a_usage_error() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pulumi_exotel.cli", "emulator", "--account", "only_two:parts"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    proc = run_cli("emulator", "--account", "only_two:parts", timeout=30)
     assert proc.returncode == 2
     assert "SID:API_KEY:API_TOKEN" in proc.stderr
 
@@ -138,13 +132,7 @@ def test_sip_edge_flag_provisions_credentials_live(tmp_path: Path) -> None:
 
 def run_emulator(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `pulumi-exotel emulator` expecting it to stop by itself (a start-up failure)."""
-    return subprocess.run(
-        [sys.executable, "-m", "pulumi_exotel.cli", "emulator", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli("emulator", *args, timeout=timeout)
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.tools import run_cli
+
 pytestmark = pytest.mark.api
 
 
@@ -46,13 +48,7 @@ def test_retell_twin_command_serves_the_sdk_and_stops_on_sigterm() -> None:
 
 
 def test_unknown_platform_is_refused_with_the_choices() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pulumi_exotel.cli", "twin", "bolna", "--api-key", "k"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = run_cli("twin", "bolna", "--api-key", "k", timeout=60)
     assert proc.returncode == 2
     assert "'elevenlabs'" in proc.stderr and "'retell'" in proc.stderr
 

@@ -25,6 +25,7 @@ from pulumi_exotel.client import (
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
 from pulumi_exotel.emulator.server import EmulatorServer
+from tests.conftest import settings_for
 
 pytestmark = pytest.mark.api
 
@@ -152,13 +153,7 @@ def strict_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
 
 @pytest.fixture
 def strict_client(strict_emulator: EmulatorServer) -> Iterator[ExotelClient]:
-    settings = ExotelSettings(
-        api_key=DEFAULT_ACCOUNT.api_key,
-        api_token=DEFAULT_ACCOUNT.api_token,
-        account_sid=DEFAULT_ACCOUNT.sid,
-        base_url=strict_emulator.base_url,
-        rate_limit_per_minute=100_000,
-    )
+    settings = settings_for(strict_emulator, rate_limit_per_minute=100_000)
     httpx.post(f"{strict_emulator.base_url}/_emulator/reset").raise_for_status()
     with ExotelClient(settings, retry_policy=RetryPolicy(initial_backoff=0.05)) as client:
         yield client

@@ -41,6 +41,7 @@ import pytest
 from pulumi_exotel.client import ExotelClient
 from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.emulator.server import EmulatorServer
+from tests.conftest import settings_for
 from tests.engine.conftest import PROGRAMS, emulator_config
 from tests.engine.harness import Workspace
 
@@ -218,15 +219,7 @@ def _state_ids(ws: Workspace) -> set[tuple[str, str]]:
 
 @pytest.fixture
 def settings(emulator_server: EmulatorServer) -> ExotelSettings:
-    account = emulator_server.accounts[0]
-    return ExotelSettings(
-        api_key=account.api_key,
-        api_token=account.api_token,
-        account_sid=account.sid,
-        base_url=emulator_server.base_url,
-        rate_limit_per_minute=100_000,
-        rate_limit_store="memory",
-    )
+    return settings_for(emulator_server, rate_limit_per_minute=100_000, rate_limit_store="memory")
 
 
 @pytest.mark.parametrize("seed", range(BASE_SEED, BASE_SEED + TRIALS))

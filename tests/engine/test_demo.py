@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.harness import REPO
+from tests.tools import run_captured
 
 pytestmark = [pytest.mark.engine, pytest.mark.sip]
 
@@ -25,15 +26,7 @@ def run_demo(state: Path, ports: dict[str, str]) -> subprocess.CompletedProcess[
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EXOTEL_", "PULUMI_"))}
     env.update(ports)
     env["DEMO_STATE_DIR"] = str(state)
-    return subprocess.run(
-        ["bash", str(REPO / "scripts" / "demo.sh")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return run_captured(["bash", str(REPO / "scripts" / "demo.sh")], cwd=REPO, env=env, timeout=600)
 
 
 def test_demo_runs_twice_and_verifies_its_credential(pulumi_on_path: str, tmp_path: Path) -> None:

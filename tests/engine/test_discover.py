@@ -23,6 +23,7 @@ from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
 from pulumi_exotel.emulator.server import EmulatorServer
 from tests.conftest import Stats, create_trunk, listed, ok_data
 from tests.engine.harness import Workspace
+from tests.tools import run_captured, run_cli
 
 pytestmark = pytest.mark.engine
 
@@ -106,14 +107,7 @@ def run_discover(server: EmulatorServer, *args: str) -> subprocess.CompletedProc
         "EXOTEL_API_KEY": DEFAULT_ACCOUNT.api_key,
         "EXOTEL_API_TOKEN": DEFAULT_ACCOUNT.api_token,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "pulumi_exotel.cli", "discover", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli("discover", *args, env=env)
 
 
 def printed_secret_commands(stderr: str) -> list[tuple[list[str], str]]:
@@ -205,12 +199,8 @@ def test_discover_json_is_the_inventory_and_holds_no_password(
 
 
 def test_discover_without_settings_names_the_env_vars(emulator: EmulatorServer) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pulumi_exotel.cli", "discover"],
-        env={k: v for k, v in os.environ.items() if not k.startswith("EXOTEL_")},
-        capture_output=True,
-        text=True,
-        check=False,
+    proc = run_cli(
+        "discover", env={k: v for k, v in os.environ.items() if not k.startswith("EXOTEL_")}
     )
     assert proc.returncode == 2
     assert "EXOTEL_API_KEY" in proc.stderr and "exotel:apiKey" in proc.stderr
@@ -266,16 +256,7 @@ def test_readme_adopting_section_runs_as_written(
         script = "\n".join(["set -euo pipefail", *script_lines])
         for placeholder, value in substitute.items():
             script = script.replace(placeholder, value)
-        proc = subprocess.run(
-            ["bash", "-c", script],
-            cwd=work,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        proc = run_captured(["bash", "-c", script], cwd=work, env=env, input=stdin, timeout=600)
         assert proc.returncode == 0, f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         return proc
 

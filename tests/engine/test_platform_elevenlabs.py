@@ -11,10 +11,15 @@ import pytest
 
 pytest.importorskip("elevenlabs")
 
-from pulumi_exotel.client import ExotelClient  # noqa: E402
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT  # noqa: E402
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
+from tests.engine.both_sides import (  # noqa: E402
+    assert_forgotten_objects_need_adopt,
+    assert_no_change_preview_asks_neither,
+    assert_no_trunk_left_at_exotel,
+    assert_platform_updated_between_exotel_create_and_delete,
+)
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
@@ -61,11 +66,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     # The Exotel token handed to ElevenLabs is a secret in state too.
     assert DEFAULT_ACCOUNT.api_token not in ws.export()
 
-    stats.reset()
-    twin.requests.reset()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0, stats.log()
-    assert twin.requests.snapshot()["total"] == 0, routes_called(twin)
+    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     ws.config({"label": "Renamed line"})
     twin.requests.reset()
@@ -81,23 +82,13 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     recreated = ws.outputs()["elevenlabs_phone_number_id"]
     assert recreated != sip_id and recreated in twin.ids()
 
-    urn = ws.resources()[NAME]["urn"]
-    ws.run("state", "delete", urn, "--stack", ws.stack, "--yes")
-    refused = ws.run("up", "--yes", "--skip-preview", check=False)
-    assert refused.returncode != 0
-    assert "already exists in ElevenLabs" in refused.stdout and "adopt=True" in refused.stdout
-    ws.config({"adopt": "true"})
-    ws.up()
+    assert_forgotten_objects_need_adopt(ws, [NAME], "ElevenLabs", {"adopt": "true"})
     assert ws.resources()[NAME]["id"] == recreated
-    stats.reset()
-    twin.requests.reset()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0 and twin.requests.snapshot()["total"] == 0
+    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     ws.destroy()
     assert twin.ids() == []
-    with ExotelClient(emulator_settings) as client:
-        assert client.list_trunks() == []
+    assert_no_trunk_left_at_exotel(emulator_settings)
 
 
 def test_rotation_in_place_and_secrets_never_appear(
@@ -117,14 +108,9 @@ def test_rotation_in_place_and_secrets_never_appear(
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(number_id) == (after["sip_username"], after["sip_password"])
     assert routes_called(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
-    exotel = [
-        (e["at"], e["method"])
-        for e in stats.log()
-        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
-    ]
-    [patched_at] = [e["at"] for e in twin.requests.snapshot()["log"]]
-    (created_at, post), (deleted_at, delete) = exotel
-    assert (post, delete) == ("POST", "DELETE") and created_at < patched_at < deleted_at
+    assert_platform_updated_between_exotel_create_and_delete(
+        stats, twin.requests.snapshot()["log"], "PATCH /v1/convai/phone-numbers/{phone_number_id}"
+    )
 
     seen.append(ws.export())
     seen.append(str(ws.outputs()))

@@ -11,9 +11,14 @@ import pytest
 
 pytest.importorskip("retell")
 
-from pulumi_exotel.client import ExotelClient  # noqa: E402
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
+from tests.engine.both_sides import (  # noqa: E402
+    assert_forgotten_objects_need_adopt,
+    assert_no_change_preview_asks_neither,
+    assert_no_trunk_left_at_exotel,
+    assert_platform_updated_between_exotel_create_and_delete,
+)
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
@@ -51,11 +56,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
 
     # No change: zero requests to Exotel and to Retell.
-    stats.reset()
-    twin.requests.reset()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0, stats.log()
-    assert twin.requests.snapshot()["total"] == 0, routes_called(twin)
+    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     # In place: a new nickname is one PATCH, no re-import.
     ws.config({"nickname": "Renamed line"})
@@ -74,24 +75,14 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
 
     # Pulumi forgets the number while Retell keeps it: up refuses, adopt=True takes it over.
-    urn = ws.resources()[NUMBER_URN_NAME]["urn"]
-    ws.run("state", "delete", urn, "--stack", ws.stack, "--yes")
-    refused = ws.run("up", "--yes", "--skip-preview", check=False)
-    assert refused.returncode != 0
-    assert "already exists in Retell" in refused.stdout and "adopt=True" in refused.stdout
-    ws.config({"adopt": "true"})
-    ws.up()
+    assert_forgotten_objects_need_adopt(ws, [NUMBER_URN_NAME], "Retell", {"adopt": "true"})
     assert ws.resources()[NUMBER_URN_NAME]["id"] == NUMBER
-    stats.reset()
-    twin.requests.reset()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0 and twin.requests.snapshot()["total"] == 0
+    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     # Destroy leaves nothing on either side.
     ws.destroy()
     assert twin.numbers() == []
-    with ExotelClient(emulator_settings) as client:
-        assert client.list_trunks() == []
+    assert_no_trunk_left_at_exotel(emulator_settings)
 
 
 def test_rotation_updates_the_number_in_place_between_create_and_delete(
@@ -110,15 +101,9 @@ def test_rotation_updates_the_number_in_place_between_create_and_delete(
     # The number was updated, never replaced.
     assert routes_called(twin) == {"PATCH /update-phone-number/{phone_number}": 1}, up.stdout
     # Order across both servers (one clock): Exotel create, Retell update, Exotel delete.
-    exotel = [
-        (e["at"], e["method"])
-        for e in stats.log()
-        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
-    ]
-    [(patched_at, _)] = [(e["at"], e["method"]) for e in twin.requests.snapshot()["log"]]
-    (created_at, post), (deleted_at, delete) = exotel
-    assert (post, delete) == ("POST", "DELETE")
-    assert created_at < patched_at < deleted_at
+    assert_platform_updated_between_exotel_create_and_delete(
+        stats, twin.requests.snapshot()["log"], "PATCH /update-phone-number/{phone_number}"
+    )
 
 
 def test_secret_canaries_never_appear(

@@ -17,6 +17,12 @@ pytest.importorskip("vapi", reason="the Vapi resources need vapi-server-sdk (the
 from pulumi_exotel.emulator.server import Account, EmulatorServer  # noqa: E402
 from pulumi_exotel.twins.vapi import VapiTwinServer  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
+from tests.engine.both_sides import (  # noqa: E402
+    assert_forgotten_objects_need_adopt,
+    assert_no_change_preview_asks_neither,
+    assert_no_trunk_left_at_exotel,
+    assert_platform_updated_between_exotel_create_and_delete,
+)
 from tests.engine.conftest import EXAMPLES, PROGRAMS, emulator_config  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 
@@ -100,11 +106,7 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
     assert ws.outputs()["vapi_password"] == "[secret]"
 
     # No change: zero requests to Exotel and to Vapi.
-    stats.reset()
-    twin.reset_stats()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0, stats.log()
-    assert twin.stats()["total"] == 0, twin.stats()
+    assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
 
     # In-place update of the number: same Vapi object, one PATCH.
     ws.config({"t:numberName": "support", "t:assistantId": "asst-engine"})
@@ -128,14 +130,9 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
 
     # Adopt: forget both in state; without adopt the existing objects are a clear error, with
     # it they are taken over and nothing new is made.
-    resources = ws.resources()
-    for name in ("vapi-number", "vapi-cred"):
-        ws.run("state", "delete", resources[name]["urn"], "--yes", "--stack", ws.stack)
-    refused = ws.run("up", "--yes", "--skip-preview", "--stack", ws.stack, check=False)
-    assert refused.returncode != 0
-    assert "already exists in Vapi" in refused.stdout and "adopt=True" in refused.stdout
-    ws.config({"t:adopt": "true"})
-    ws.up()
+    assert_forgotten_objects_need_adopt(
+        ws, ["vapi-number", "vapi-cred"], "Vapi", {"t:adopt": "true"}
+    )
     assert [c["id"] for c in twin.list("credential")] == [cred2["id"]]
     assert [n["id"] for n in twin.list("phone-number")] == [number2["id"]]
     ws.preview("--expect-no-changes")
@@ -143,10 +140,7 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
     # Destroy leaves nothing on either side.
     ws.destroy()
     assert twin.list("credential") == [] and twin.list("phone-number") == []
-    from pulumi_exotel.client import ExotelClient
-
-    with ExotelClient(emulator_settings) as client:
-        assert client.list_trunks() == []
+    assert_no_trunk_left_at_exotel(emulator_settings)
 
 
 def test_rotation_updates_vapi_in_place_between_exotel_create_and_delete(
@@ -172,17 +166,9 @@ def test_rotation_updates_vapi_in_place_between_exotel_create_and_delete(
     assert twin.password(cred["id"]) == after["vapi_password"] != before["vapi_password"]
 
     # Order on the shared clock: Exotel create, Vapi PATCH, Exotel delete; nothing else on Vapi.
-    exotel = [
-        (e["at"], f"exotel {e['method']}")
-        for e in stats.log()
-        if "/credentials" in e["path"] and e["method"] in ("POST", "DELETE")
-    ]
-    vapi = [(e["at"], f"vapi {e['method']} {e['route']}") for e in vapi_log]
-    assert [name for _, name in sorted(exotel + vapi)] == [
-        "exotel POST",
-        "vapi PATCH /credential/{id}",
-        "exotel DELETE",
-    ]
+    assert_platform_updated_between_exotel_create_and_delete(
+        stats, vapi_log, "PATCH /credential/{id}"
+    )
 
 
 def test_canaries_absent_from_state_cli_output_and_verbose_logs(
@@ -231,10 +217,7 @@ def test_vapi_example_up_no_change_preview_destroy(
     assert out["inbound_destinations"] == ["sip.vapi.ai:5061;transport=tls"]
     assert out["sip_password"] == "[secret]"
 
-    stats.reset()
-    twin.reset_stats()
-    ws.preview("--expect-no-changes")
-    assert stats.total() == 0 and twin.stats()["total"] == 0
+    assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
 
     ws.destroy()
     assert twin.list("credential") == [] and twin.list("phone-number") == []

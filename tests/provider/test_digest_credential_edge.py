@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from pulumi_exotel.client import ExotelClient
-from pulumi_exotel.config import CONFIG_KEYS, ExotelSettings
+from pulumi_exotel.config import CONFIG_KEYS
 from pulumi_exotel.edge import KamailioEdge, KamailioNotFound, SubscriberStore, find_kamailio
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT
 from pulumi_exotel.emulator.server import EmulatorServer
 from pulumi_exotel.resources import digest_credential
 from pulumi_exotel.resources.base import ExotelProviderError, configure_stack
 from pulumi_exotel.resources.digest_credential import DigestCredentialProvider
+from tests.conftest import settings_for
 from tests.provider.conftest import Engine, configure
 
 pytestmark = [pytest.mark.provider, pytest.mark.sip]
@@ -70,12 +71,7 @@ def setup(
     for _key, env in CONFIG_KEYS.values():
         monkeypatch.delenv(env, raising=False)
     monkeypatch.setattr(digest_credential, "_VERIFY_PAUSE_SECONDS", 0.0)
-    settings = ExotelSettings(
-        api_key=DEFAULT_ACCOUNT.api_key,
-        api_token=DEFAULT_ACCOUNT.api_token,  # type: ignore[arg-type]
-        account_sid=DEFAULT_ACCOUNT.sid,
-        base_url=server.base_url,
-    )
+    settings = settings_for(server)
     config: dict[str, Any] = {
         "exotel:apiKey": settings.api_key,
         "exotel:apiToken": DEFAULT_ACCOUNT.api_token,

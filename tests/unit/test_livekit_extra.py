@@ -34,23 +34,18 @@ def test_import_without_the_sdk_names_the_extra() -> None:
     assert "pip install 'pulumi-exotel[livekit]'" in last
 
 
-def test_outbound_trunk_takes_a_credential_or_its_two_fields_not_both() -> None:
+@pytest.mark.parametrize(
+    ("auth", "refusal"),
+    [
+        ({"credential": object(), "auth_username": "u"}, "not both"),
+        ({"auth_username": "u"}, "both auth_username= and auth_password="),
+    ],
+    ids=["credential and a field", "one field"],
+)
+def test_outbound_trunk_takes_a_credential_or_its_two_fields_not_both(
+    auth: dict[str, object], refusal: str
+) -> None:
     from pulumi_exotel.platforms.livekit import SipOutboundTrunk
 
-    with pytest.raises(TypeError, match="not both"):
-        SipOutboundTrunk(
-            "t",
-            name="n",
-            trunk=object(),
-            numbers=["+918047091234"],
-            credential=object(),
-            auth_username="u",
-        )
-    with pytest.raises(TypeError, match="both auth_username= and auth_password="):
-        SipOutboundTrunk(
-            "t",
-            name="n",
-            trunk=object(),
-            numbers=["+918047091234"],
-            auth_username="u",
-        )
+    with pytest.raises(TypeError, match=refusal):
+        SipOutboundTrunk("t", name="n", trunk=object(), numbers=["+918047091234"], **auth)
