@@ -11,31 +11,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
 
 def run_captured(
-    argv: list[str],
-    *,
-    timeout: float,
-    cwd: Path | None = None,
-    env: dict[str, str] | None = None,
-    input: str | None = None,
+    argv: list[str], *, timeout: float, **options: Any
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` to its end with stdout and stderr captured as text; the exit code is the
-    caller's to check (a test often expects a failure)."""
+    caller's to check (a test often expects a failure). ``options``: ``cwd``, ``env``, ``input``."""
     return subprocess.run(
-        argv,
-        cwd=cwd,
-        env=env,
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+        argv, capture_output=True, text=True, timeout=timeout, check=False, **options
     )
 
 
