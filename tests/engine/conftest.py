@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.engine.harness import REPO, Workspace, pulumi_cli
+from tests.engine.harness import PROGRAMS, REPO, Workspace, pulumi_cli
 from tests.livekit_server import livekit, livekit_server  # noqa: F401 (fixtures)
 from tests.tools import missing_tool
 
 pytestmark = pytest.mark.engine
 
 EXAMPLES = REPO / "examples"
-PROGRAMS = Path(__file__).parent / "programs"
+__all__ = ["EXAMPLES", "PROGRAMS", "emulator_config"]  # what the engine tests import from here
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+PROGRAMS = Path(__file__).resolve().parent / "programs"
 PASSPHRASE = "engine-test-passphrase"
 
 
@@ -81,6 +82,9 @@ class Workspace:
             "NO_COLOR": "1",
             **(extra_env or {}),
         }
+        if project_dir.resolve().is_relative_to(PROGRAMS):
+            # The test programs import tests/engine/program_config.py; examples stay standalone.
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         # Never let the provider fall back to a developer's real Exotel credentials.
         for key in list(env):
             if key.startswith("EXOTEL_") and key not in (extra_env or {}):

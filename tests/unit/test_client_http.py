@@ -49,13 +49,17 @@ Handler = Callable[[httpx.Request], httpx.Response]
 # --- envelope builders (the shapes of REF) -----------------------------------
 
 
+def ok_item(data: dict[str, Any] | None) -> dict[str, Any]:
+    return {"code": 200, "error_data": None, "status": "success", "data": data}
+
+
+def failed_item(body_code: int, code: int, message: str, description: str) -> dict[str, Any]:
+    error = {"code": code, "message": message, "description": description}
+    return {"code": body_code, "error_data": error, "status": "failure", "data": None}
+
+
 def single(data: dict[str, Any] | None, *, method: str = "POST") -> dict[str, Any]:
-    return {
-        "request_id": RID,
-        "method": method,
-        "http_code": 200,
-        "response": {"code": 200, "error_data": None, "status": "success", "data": data},
-    }
+    return {"request_id": RID, "method": method, "http_code": 200, "response": ok_item(data)}
 
 
 def failure(body_code: int, code: int, message: str, description: str) -> dict[str, Any]:
@@ -63,12 +67,19 @@ def failure(body_code: int, code: int, message: str, description: str) -> dict[s
         "request_id": RID,
         "method": "POST",
         "http_code": body_code,
-        "response": {
-            "code": body_code,
-            "error_data": {"code": code, "message": message, "description": description},
-            "status": "failure",
-            "data": None,
-        },
+        "response": failed_item(body_code, code, message, description),
+    }
+
+
+def batch(items: list[dict[str, Any]], *, http_code: int = 200) -> dict[str, Any]:
+    """A POST answered item by item (destination URIs), with the counts Exotel adds."""
+    failed = sum(item["status"] == "failure" for item in items)
+    return {
+        "request_id": RID,
+        "method": "POST",
+        "http_code": http_code,
+        "metadata": {"total": len(items), "success": len(items) - failed, "failed": failed},
+        "response": items,
     }
 
 
@@ -83,9 +94,7 @@ def listing(items: list[dict[str, Any]], next_uri: str | None = None) -> dict[st
             "prev_page_uri": None,
             "next_page_uri": next_uri,
         },
-        "response": [
-            {"code": 200, "error_data": None, "status": "success", "data": item} for item in items
-        ],
+        "response": [ok_item(item) for item in items],
     }
 
 
@@ -338,24 +347,10 @@ def test_answers_without_an_envelope_map_by_http_status(
 def test_a_failed_batch_item_raises_batch_item_error_that_is_also_invalid_parameter(
     client: ExotelClient, fake: Fake
 ) -> None:
-    body = {
-        "request_id": RID,
-        "method": "POST",
-        "http_code": 207,
-        "metadata": {"total": 1, "success": 0, "failed": 1},
-        "response": [
-            {
-                "code": 400,
-                "error_data": {
-                    "code": 1002,
-                    "message": "Invalid parameter",
-                    "description": "Destination not whitelisted",
-                },
-                "status": "failure",
-                "data": None,
-            }
-        ],
-    }
+    body = batch(
+        [failed_item(400, 1002, "Invalid parameter", "Destination not whitelisted")],
+        http_code=207,
+    )
     fake.on("POST", f"trunks/{SID}/destination-uris", ok(body, 207))
 
     with pytest.raises(BatchItemError) as info:
@@ -377,13 +372,7 @@ def test_a_successful_batch_of_one_returns_that_item(client: ExotelClient, fake:
         "weight": 1,
         "trunk_sid": SID,
     }
-    body = {
-        "request_id": RID,
-        "method": "POST",
-        "http_code": 200,
-        "metadata": {"total": 1, "success": 1, "failed": 0},
-        "response": [{"code": 200, "error_data": None, "status": "success", "data": item}],
-    }
+    body = batch([ok_item(item)])
     fake.on("POST", f"trunks/{SID}/destination-uris", ok(body))
 
     created = client.create_destination_uri(SID, "sbc.example.com:5061;transport=tls")

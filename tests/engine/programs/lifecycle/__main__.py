@@ -4,6 +4,7 @@ import pulumi
 
 import pulumi_exotel as exotel
 from pulumi_exotel.outputs import export_trunk_outputs
+from tests.engine.program_config import digest_credential
 
 t = pulumi.Config("t")
 adopt = t.get_bool("adopt") or False
@@ -23,20 +24,13 @@ did = exotel.PhoneMapping(
     adopt=adopt,
 )
 
-cred_args = {}
-if t.get("credUser"):
-    cred_args["user_name"] = t.require("credUser")
-    cred_args["password"] = t.require_secret("credPassword")
-else:
-    cred_args["user_name_prefix"] = "engine"
-cred = exotel.DigestCredential(
-    "cred",
-    trunk_sid=trunk.trunk_sid,
+cred = digest_credential(
+    t,
+    trunk,
+    "engine",
     friendly_name=t.get("credFriendly") or "engine_cred",
-    keepers={"rotation": t.get("keepers") or "1"},
     adopt=adopt,
     verify_at_edge=t.get_bool("verifyAtEdge") or False,
-    **cred_args,
 )
 
 acl = exotel.WhitelistedIp(

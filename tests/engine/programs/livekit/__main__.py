@@ -9,6 +9,7 @@ import pulumi
 
 import pulumi_exotel as exotel
 from pulumi_exotel.platforms.livekit import SipOutboundTrunk
+from tests.engine.program_config import digest_credential
 
 t = pulumi.Config("t")
 
@@ -17,18 +18,7 @@ dids = [
     exotel.PhoneMapping(f"did{i}", trunk_sid=trunk.trunk_sid, phone_number=number)
     for i, number in enumerate((t.get("dids") or "+918047091234").split(","))
 ]
-cred_args = {}
-if t.get("credUser"):
-    cred_args["user_name"] = t.require("credUser")
-    cred_args["password"] = t.require_secret("credPassword")
-else:
-    cred_args["user_name_prefix"] = "livekit"
-cred = exotel.DigestCredential(
-    "cred",
-    trunk_sid=trunk.trunk_sid,
-    keepers={"rotation": t.get("keepers") or "1"},
-    **cred_args,
-)
+cred = digest_credential(t, trunk, "livekit")
 outbound = SipOutboundTrunk(
     "livekit-out",
     name=t.get("lkName") or "exotel-out",

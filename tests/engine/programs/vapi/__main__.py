@@ -7,6 +7,7 @@ import pulumi
 
 import pulumi_exotel as exotel
 from pulumi_exotel.platforms import vapi
+from tests.engine.program_config import digest_credential
 
 t = pulumi.Config("t")
 adopt = t.get_bool("adopt") or False
@@ -15,18 +16,7 @@ trunk = exotel.Trunk("trunk", trunk_name="vapi_engine")
 did = exotel.PhoneMapping(
     "did", trunk_sid=trunk.trunk_sid, phone_number=t.get("did") or "+918047091260"
 )
-cred_args = {}
-if t.get("credUser"):
-    cred_args["user_name"] = t.require("credUser")
-    cred_args["password"] = t.require_secret("credPassword")
-else:
-    cred_args["user_name_prefix"] = "vapi"
-cred = exotel.DigestCredential(
-    "cred",
-    trunk_sid=trunk.trunk_sid,
-    keepers={"rotation": t.get("keepers") or "1"},
-    **cred_args,
-)
+cred = digest_credential(t, trunk, "vapi")
 
 vapi_cred = vapi.ByoSipTrunkCredential(
     "vapi-cred",
