@@ -48,10 +48,10 @@ from pulumi_exotel.client.models import (
     WhitelistedIp,
 )
 from pulumi_exotel.config import ExotelSettings
+from tests.unit.envelopes import RID, error_body, ok_item, single
 
 pytestmark = pytest.mark.unit
 
-RID = "9c7d4b1e2f3a4b5c6d7e8f9a0b1c2d3e"
 SID = "trmum1f708622631150902801a1n"
 TS = "2026-01-23T10:15:30Z"
 
@@ -120,28 +120,6 @@ SETTING = {
     "date_created": TS,
     "date_updated": TS,
 }
-
-
-def ok_item(data: dict[str, Any] | None) -> dict[str, Any]:
-    return {"code": 200, "error_data": None, "status": "success", "data": data}
-
-
-def single(data: dict[str, Any], method: str = "POST") -> dict[str, Any]:
-    return {"request_id": RID, "method": method, "http_code": 200, "response": ok_item(data)}
-
-
-def error_body(http_code: int, code: int, message: str, description: str) -> dict[str, Any]:
-    return {
-        "request_id": RID,
-        "method": "POST",
-        "http_code": http_code,
-        "response": {
-            "code": 409 if code == 1008 else http_code,
-            "error_data": {"code": code, "message": message, "description": description},
-            "status": "failure",
-            "data": None,
-        },
-    }
 
 
 def phone_list_meta() -> dict[str, Any]:

@@ -36,51 +36,17 @@ from pulumi_exotel.client import (
     UnsupportedContentType,
 )
 from pulumi_exotel.config import ExotelSettings
+from tests.unit.envelopes import RID, batch, error_body, failed_item, ok_item, single
 
 pytestmark = pytest.mark.unit
 
 TOKEN = "tok_SECRET_9f8e7d"
 SID = "trmum1f708622631150902801a1n"
-RID = "5f0c6a1b2c3d4e5f60718293a4b5c6d7"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
 # --- envelope builders (the shapes of REF) -----------------------------------
-
-
-def ok_item(data: dict[str, Any] | None) -> dict[str, Any]:
-    return {"code": 200, "error_data": None, "status": "success", "data": data}
-
-
-def failed_item(body_code: int, code: int, message: str, description: str) -> dict[str, Any]:
-    error = {"code": code, "message": message, "description": description}
-    return {"code": body_code, "error_data": error, "status": "failure", "data": None}
-
-
-def single(data: dict[str, Any] | None, *, method: str = "POST") -> dict[str, Any]:
-    return {"request_id": RID, "method": method, "http_code": 200, "response": ok_item(data)}
-
-
-def failure(body_code: int, code: int, message: str, description: str) -> dict[str, Any]:
-    return {
-        "request_id": RID,
-        "method": "POST",
-        "http_code": body_code,
-        "response": failed_item(body_code, code, message, description),
-    }
-
-
-def batch(items: list[dict[str, Any]], *, http_code: int = 200) -> dict[str, Any]:
-    """A POST answered item by item (destination URIs), with the counts Exotel adds."""
-    failed = sum(item["status"] == "failure" for item in items)
-    return {
-        "request_id": RID,
-        "method": "POST",
-        "http_code": http_code,
-        "metadata": {"total": len(items), "success": len(items) - failed, "failed": failed},
-        "response": items,
-    }
 
 
 def listing(items: list[dict[str, Any]], next_uri: str | None = None) -> dict[str, Any]:
@@ -273,7 +239,9 @@ def test_deletes_name_the_object_in_the_query(
 def test_duplicate_inside_http_200_raises_duplicate_and_is_not_retried(
     client: ExotelClient, fake: Fake
 ) -> None:
-    body = failure(409, 1008, "Duplicate resource", "Unable to create trunk with name prod_trunk")
+    body = error_body(
+        409, 1008, "Duplicate resource", "Unable to create trunk with name prod_trunk"
+    )
     fake.on("POST", "trunks", ok(body, 200))
 
     with pytest.raises(Duplicate) as info:
@@ -312,7 +280,7 @@ def test_error_envelopes_map_to_one_class_per_code(
     message: str,
     expected: type[ApiError],
 ) -> None:
-    fake.on("PUT", f"trunks/{SID}", ok(failure(body_code, code, message, "why"), http_status))
+    fake.on("PUT", f"trunks/{SID}", ok(error_body(body_code, code, message, "why"), http_status))
 
     with pytest.raises(expected) as info:
         client.update_trunk(SID, trunk_name="renamed")
@@ -390,7 +358,7 @@ def test_a_successful_batch_of_one_returns_that_item(client: ExotelClient, fake:
 def test_rate_limit_is_retried_after_the_servers_retry_after(
     client: ExotelClient, fake: Fake, sleeps: Sleeps
 ) -> None:
-    limited = failure(429, 1030, "Too many requests", "rate limit")
+    limited = error_body(429, 1030, "Too many requests", "rate limit")
     fake.on("POST", "trunks", ok(limited, 429, **{"Retry-After": "3"}), ok(single(trunk())))
 
     created = client.create_trunk("prod_trunk")
@@ -430,7 +398,7 @@ def test_rate_limit_without_retry_after_backs_off_longer_than_a_server_error(
 def test_server_error_on_get_is_retried_with_growing_backoff(
     client: ExotelClient, fake: Fake, sleeps: Sleeps
 ) -> None:
-    boom = ok(failure(500, 1050, "Internal error", "boom"), 500)
+    boom = ok(error_body(500, 1050, "Internal error", "boom"), 500)
     fake.on("GET", "trunks", boom, boom, ok(listing([trunk()])))
 
     found = client.list_trunks()
@@ -471,7 +439,7 @@ def test_transport_errors_that_persist_surface_as_transport_error(
 def test_client_errors_are_never_retried(
     client: ExotelClient, fake: Fake, sleeps: Sleeps, code: int, body_code: int
 ) -> None:
-    fake.on("PUT", f"trunks/{SID}", ok(failure(body_code, code, "no", "no"), body_code))
+    fake.on("PUT", f"trunks/{SID}", ok(error_body(body_code, code, "no", "no"), body_code))
 
     with pytest.raises(ApiError):
         client.update_trunk(SID, trunk_name="x")
@@ -486,7 +454,7 @@ def test_client_errors_are_never_retried(
 def test_create_after_a_server_error_adopts_the_object_the_first_attempt_made(
     client: ExotelClient, fake: Fake
 ) -> None:
-    fake.on("POST", "trunks", ok(failure(500, 1050, "Internal error", "boom"), 500))
+    fake.on("POST", "trunks", ok(error_body(500, 1050, "Internal error", "boom"), 500))
     fake.on(
         "GET", "trunks", ok(listing([trunk("other", "trmum1aaaaaaaaaaaaaaaaaaa1a1n"), trunk()]))
     )
@@ -501,7 +469,7 @@ def test_create_after_a_server_error_posts_again_when_nothing_was_made(
     client: ExotelClient, fake: Fake
 ) -> None:
     fake.on(
-        "POST", "trunks", ok(failure(502, 1050, "Bad gateway", "boom"), 502), ok(single(trunk()))
+        "POST", "trunks", ok(error_body(502, 1050, "Bad gateway", "boom"), 502), ok(single(trunk()))
     )
     fake.on("GET", "trunks", ok(listing([])))
 
@@ -516,7 +484,9 @@ def test_duplicate_on_a_retry_after_a_lost_response_adopts_the_existing_object(
     client: ExotelClient, fake: Fake
 ) -> None:
     # The lookup races the lost write (not visible yet), the re-POST then hits 1008.
-    dup = failure(409, 1008, "Duplicate resource", "Unable to Whitelist-ip with ip 44.248.146.10")
+    dup = error_body(
+        409, 1008, "Duplicate resource", "Unable to Whitelist-ip with ip 44.248.146.10"
+    )
     entry = {"id": "721", "ip": "44.248.146.10", "mask": 32, "trunk_sid": SID}
     path = f"trunks/{SID}/whitelisted-ips"
     fake.on("POST", path, lost(), ok(dup, 200))
@@ -531,7 +501,7 @@ def test_duplicate_on_a_retry_after_a_lost_response_adopts_the_existing_object(
 def test_duplicate_after_only_rate_limits_is_someone_elses_object(
     client: ExotelClient, fake: Fake
 ) -> None:
-    dup = failure(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
+    dup = error_body(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
     path = f"trunks/{SID}/phone-numbers"
     fake.on("POST", path, httpx.Response(429, headers={"Retry-After": "0"}), ok(dup, 200))
 
@@ -544,9 +514,9 @@ def test_duplicate_after_only_rate_limits_is_someone_elses_object(
 def test_create_posts_again_when_the_lookup_cannot_answer_and_adopts_on_1008(
     client: ExotelClient, fake: Fake
 ) -> None:
-    dup = failure(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
+    dup = error_body(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
     path = f"trunks/{SID}/phone-numbers"
-    down = ok(failure(503, 1050, "Service Unavailable", "down"), 503)
+    down = ok(error_body(503, 1050, "Service Unavailable", "down"), 503)
     fake.on("POST", path, lost(), ok(dup, 200))
     fake.on("GET", path, down, down, down, down, ok(listing([mapping()])))
 
@@ -559,7 +529,7 @@ def test_create_posts_again_when_the_lookup_cannot_answer_and_adopts_on_1008(
 
 def test_create_does_not_swallow_a_failing_lookup(client: ExotelClient, fake: Fake) -> None:
     fake.on("POST", "trunks", lost())
-    fake.on("GET", "trunks", ok(failure(401, 1010, "Authorization failed", "bad token"), 401))
+    fake.on("GET", "trunks", ok(error_body(401, 1010, "Authorization failed", "bad token"), 401))
 
     with pytest.raises(AuthFailed):
         client.create_trunk("prod_trunk")
@@ -573,7 +543,7 @@ def test_create_does_not_swallow_a_failing_lookup(client: ExotelClient, fake: Fa
 
 def test_delete_of_a_missing_id_raises_not_found(client: ExotelClient, fake: Fake) -> None:
     path = f"trunks/{SID}/whitelisted-ips"
-    fake.on("DELETE", path, ok(failure(404, 1000, "Not Found", "Not Found"), 404))
+    fake.on("DELETE", path, ok(error_body(404, 1000, "Not Found", "Not Found"), 404))
 
     with pytest.raises(NotFound):
         client.delete_whitelisted_ip(SID, "999")
@@ -583,7 +553,7 @@ def test_delete_whose_answer_was_lost_succeeds_when_the_retry_finds_it_gone(
     client: ExotelClient, fake: Fake
 ) -> None:
     path = f"trunks/{SID}/destination-uris"
-    fake.on("DELETE", path, lost(), ok(failure(404, 1000, "Not Found", "Not Found"), 404))
+    fake.on("DELETE", path, lost(), ok(error_body(404, 1000, "Not Found", "Not Found"), 404))
 
     client.delete_destination_uri(SID, "2543")
 
@@ -674,7 +644,7 @@ def test_token_and_password_never_appear_in_errors_or_reprs(
     client: ExotelClient, fake: Fake
 ) -> None:
     password = "S3cretDigestPass_x"
-    echo = failure(400, 1002, "Invalid parameter", f"bad password {password} for {TOKEN}")
+    echo = error_body(400, 1002, "Invalid parameter", f"bad password {password} for {TOKEN}")
     fake.on("POST", f"trunks/{SID}/credentials", ok(echo, 400))
     fake.on("GET", "trunks", httpx.ConnectError(f"refused while sending {TOKEN}"))
 
