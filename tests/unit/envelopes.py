@@ -1,13 +1,15 @@
 """Exotel's response envelopes (REF 1.1) built for tests: one item of an answer (``ok_item``,
 ``failed_item``), a single-object answer, a refusal and an item-by-item batch answer, all with
-one ``request_id``. The client's unit tests feed them to a fake transport, and the transcribed
-documentation examples use them where a source shows only the data."""
+one ``request_id``; ``SID`` is the trunk they are about. The client's unit tests feed them to a
+fake transport, and the transcribed documentation examples use them where a source shows only
+the data."""
 
 from __future__ import annotations
 
 from typing import Any
 
 RID = "9c7d4b1e2f3a4b5c6d7e8f9a0b1c2d3e"
+SID = "trmum1f708622631150902801a1n"  # the trunk the answers are about
 
 
 def ok_item(data: dict[str, Any] | None) -> dict[str, Any]:

@@ -48,11 +48,10 @@ from pulumi_exotel.client.models import (
     WhitelistedIp,
 )
 from pulumi_exotel.config import ExotelSettings
-from tests.unit.envelopes import RID, error_body, ok_item, single
+from tests.unit.envelopes import RID, SID, error_body, ok_item, single
 
 pytestmark = pytest.mark.unit
 
-SID = "trmum1f708622631150902801a1n"
 TS = "2026-01-23T10:15:30Z"
 
 # 3 (REF): the trunk object returned by POST /trunks (and DELETE /trunks, GET /trunks).

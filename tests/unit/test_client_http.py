@@ -36,12 +36,11 @@ from pulumi_exotel.client import (
     UnsupportedContentType,
 )
 from pulumi_exotel.config import ExotelSettings
-from tests.unit.envelopes import RID, batch, error_body, failed_item, ok_item, single
+from tests.unit.envelopes import RID, SID, batch, error_body, failed_item, ok_item, single
 
 pytestmark = pytest.mark.unit
 
 TOKEN = "tok_SECRET_9f8e7d"
-SID = "trmum1f708622631150902801a1n"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
