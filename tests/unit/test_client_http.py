@@ -80,6 +80,10 @@ def mapping(number: str = "+919876543210", mode: str | None = None) -> dict[str,
     return {"id": "41512", "phone_number": number, "trunk_sid": SID, "mode": mode}
 
 
+MAPPINGS = f"trunks/{SID}/phone-numbers"
+MAPPING_EXISTS = error_body(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
+
+
 # --- fake Exotel -----------------------------------------------------------------------------
 
 
@@ -191,7 +195,7 @@ def test_update_phone_mapping_puts_id_in_path_and_sends_number_and_mode(
         (lambda c: c.delete_trunk(SID), "trunks", {"trunk_sid": SID}),
         (
             lambda c: c.delete_phone_mapping(SID, "41512"),
-            f"trunks/{SID}/phone-numbers",
+            MAPPINGS,
             {"id": "41512"},
         ),
         (
@@ -500,30 +504,27 @@ def test_duplicate_on_a_retry_after_a_lost_response_adopts_the_existing_object(
 def test_duplicate_after_only_rate_limits_is_someone_elses_object(
     client: ExotelClient, fake: Fake
 ) -> None:
-    dup = error_body(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
-    path = f"trunks/{SID}/phone-numbers"
-    fake.on("POST", path, httpx.Response(429, headers={"Retry-After": "0"}), ok(dup, 200))
+    retry_at_once = httpx.Response(429, headers={"Retry-After": "0"})
+    fake.on("POST", MAPPINGS, retry_at_once, ok(MAPPING_EXISTS, 200))
 
     with pytest.raises(Duplicate):
         client.create_phone_mapping(SID, "+919876543210")
 
-    assert fake.count("GET", path) == 0
+    assert fake.count("GET", MAPPINGS) == 0
 
 
 def test_create_posts_again_when_the_lookup_cannot_answer_and_adopts_on_1008(
     client: ExotelClient, fake: Fake
 ) -> None:
-    dup = error_body(409, 1008, "Duplicate resource", "Unable to create DidTrunkMapping")
-    path = f"trunks/{SID}/phone-numbers"
     down = ok(error_body(503, 1050, "Service Unavailable", "down"), 503)
-    fake.on("POST", path, lost(), ok(dup, 200))
-    fake.on("GET", path, down, down, down, down, ok(listing([mapping()])))
+    fake.on("POST", MAPPINGS, lost(), ok(MAPPING_EXISTS, 200))
+    fake.on("GET", MAPPINGS, down, down, down, down, ok(listing([mapping()])))
 
     created = client.create_phone_mapping(SID, "+919876543210")
 
     assert created.id == "41512"
-    assert fake.count("POST", path) == 2
-    assert fake.count("GET", path) == 5  # a failed lookup (1 + 3 retries), then the adoption
+    assert fake.count("POST", MAPPINGS) == 2
+    assert fake.count("GET", MAPPINGS) == 5  # a failed lookup (1 + 3 retries), then the adoption
 
 
 def test_create_does_not_swallow_a_failing_lookup(client: ExotelClient, fake: Fake) -> None:
@@ -563,10 +564,9 @@ def test_delete_whose_answer_was_lost_succeeds_when_the_retry_finds_it_gone(
 
 
 def test_listing_follows_next_page_uri_by_offset(client: ExotelClient, fake: Fake) -> None:
-    path = f"trunks/{SID}/phone-numbers"
     page1 = listing([mapping(f"+9198765432{i:02d}") for i in range(50)], next_uri="/next")
     page2 = listing([mapping(f"+9198765433{i:02d}") for i in range(7)])
-    fake.on("GET", path, ok(page1), ok(page2))
+    fake.on("GET", MAPPINGS, ok(page1), ok(page2))
 
     found = client.list_phone_mappings(SID)
 
