@@ -4,6 +4,8 @@ Exotel, through the emulator's request counter, and the Voice-AI platform, throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_exotel.client import ExotelClient
@@ -11,6 +13,30 @@ from pulumi_exotel.config import ExotelSettings
 from pulumi_exotel.twins._server import RequestLog
 from tests.conftest import Stats
 from tests.engine.harness import Workspace
+
+
+@dataclass
+class Rotation:
+    """A credential rotation: the stack's outputs (secrets shown) before and after, and what the
+    rotating `pulumi up` printed."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    stdout: str
+
+
+def up_and_rotate(
+    ws: Workspace, stats: Stats, platform: RequestLog, rotate: dict[str, str]
+) -> Rotation:
+    """`pulumi up`, then a second `up` with the ``rotate`` config; the Exotel (``stats``) and
+    platform request counters hold the second `up`'s requests alone."""
+    ws.up()
+    before = ws.outputs(show_secrets=True)
+    ws.config(rotate)
+    stats.reset()
+    platform.reset()
+    up = ws.up()
+    return Rotation(before, ws.outputs(show_secrets=True), up.stdout)
 
 
 def assert_no_change_preview_asks_neither(
@@ -59,6 +85,12 @@ def assert_forgotten_objects_need_adopt(
     ws.up()
 
 
-def assert_no_trunk_left_at_exotel(settings: ExotelSettings) -> None:
+def assert_destroy_leaves_nothing(
+    ws: Workspace, settings: ExotelSettings, platform_objects: Callable[[], list[Any]]
+) -> None:
+    """`pulumi destroy`, then neither the platform (``platform_objects()``) nor Exotel (the
+    account of ``settings``) holds anything."""
+    ws.destroy()
+    assert platform_objects() == []
     with ExotelClient(settings) as client:
         assert client.list_trunks() == []

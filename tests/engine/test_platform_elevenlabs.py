@@ -14,12 +14,7 @@ pytest.importorskip("elevenlabs")
 from pulumi_exotel.emulator.accounts import DEFAULT_ACCOUNT  # noqa: E402
 from pulumi_exotel.twins.elevenlabs import ElevenLabsTwin  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
-from tests.engine.both_sides import (  # noqa: E402
-    assert_forgotten_objects_need_adopt,
-    assert_no_change_preview_asks_neither,
-    assert_no_trunk_left_at_exotel,
-    assert_platform_updated_between_exotel_create_and_delete,
-)
+from tests.engine import both_sides  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
@@ -66,7 +61,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     # The Exotel token handed to ElevenLabs is a secret in state too.
     assert DEFAULT_ACCOUNT.api_token not in ws.export()
 
-    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     ws.config({"label": "Renamed line"})
     twin.requests.reset()
@@ -82,13 +77,11 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     recreated = ws.outputs()["elevenlabs_phone_number_id"]
     assert recreated != sip_id and recreated in twin.ids()
 
-    assert_forgotten_objects_need_adopt(ws, [NAME], "ElevenLabs", {"adopt": "true"})
+    both_sides.assert_forgotten_objects_need_adopt(ws, [NAME], "ElevenLabs", {"adopt": "true"})
     assert ws.resources()[NAME]["id"] == recreated
-    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
-    ws.destroy()
-    assert twin.ids() == []
-    assert_no_trunk_left_at_exotel(emulator_settings)
+    both_sides.assert_destroy_leaves_nothing(ws, emulator_settings, twin.ids)
 
 
 def test_rotation_in_place_and_secrets_never_appear(
@@ -108,7 +101,7 @@ def test_rotation_in_place_and_secrets_never_appear(
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(number_id) == (after["sip_username"], after["sip_password"])
     assert routes_called(twin) == {"PATCH /v1/convai/phone-numbers/{phone_number_id}": 1}
-    assert_platform_updated_between_exotel_create_and_delete(
+    both_sides.assert_platform_updated_between_exotel_create_and_delete(
         stats, twin.requests.snapshot()["log"], "PATCH /v1/convai/phone-numbers/{phone_number_id}"
     )
 

@@ -13,12 +13,7 @@ pytest.importorskip("retell")
 
 from pulumi_exotel.twins.retell import RetellTwin  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
-from tests.engine.both_sides import (  # noqa: E402
-    assert_forgotten_objects_need_adopt,
-    assert_no_change_preview_asks_neither,
-    assert_no_trunk_left_at_exotel,
-    assert_platform_updated_between_exotel_create_and_delete,
-)
+from tests.engine import both_sides  # noqa: E402
 from tests.engine.conftest import EXAMPLES  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 from tests.engine.test_examples import check_output_contract  # noqa: E402
@@ -56,7 +51,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
 
     # No change: zero requests to Exotel and to Retell.
-    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     # In place: a new nickname is one PATCH, no re-import.
     ws.config({"nickname": "Renamed line"})
@@ -75,33 +70,28 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
 
     # Pulumi forgets the number while Retell keeps it: up refuses, adopt=True takes it over.
-    assert_forgotten_objects_need_adopt(ws, [NUMBER_URN_NAME], "Retell", {"adopt": "true"})
+    both_sides.assert_forgotten_objects_need_adopt(
+        ws, [NUMBER_URN_NAME], "Retell", {"adopt": "true"}
+    )
     assert ws.resources()[NUMBER_URN_NAME]["id"] == NUMBER
-    assert_no_change_preview_asks_neither(ws, stats, twin.requests)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.requests)
 
     # Destroy leaves nothing on either side.
-    ws.destroy()
-    assert twin.numbers() == []
-    assert_no_trunk_left_at_exotel(emulator_settings)
+    both_sides.assert_destroy_leaves_nothing(ws, emulator_settings, twin.numbers)
 
 
 def test_rotation_updates_the_number_in_place_between_create_and_delete(
     retell_workspace: Callable[..., Workspace], twin: RetellTwin, stats: Stats
 ) -> None:
-    ws = retell_workspace()
-    ws.up()
-    before = ws.outputs(show_secrets=True)
-    ws.config({"rotation": "2"})
-    stats.reset()
-    twin.requests.reset()
-    up = ws.up()
-    after = ws.outputs(show_secrets=True)
+    rotation = both_sides.up_and_rotate(retell_workspace(), stats, twin.requests, {"rotation": "2"})
+    before, after = rotation.before, rotation.after
     assert after["sip_username"] != before["sip_username"]
     assert twin.credential(NUMBER) == (after["sip_username"], after["sip_password"])
     # The number was updated, never replaced.
-    assert routes_called(twin) == {"PATCH /update-phone-number/{phone_number}": 1}, up.stdout
+    patched = {"PATCH /update-phone-number/{phone_number}": 1}
+    assert routes_called(twin) == patched, rotation.stdout
     # Order across both servers (one clock): Exotel create, Retell update, Exotel delete.
-    assert_platform_updated_between_exotel_create_and_delete(
+    both_sides.assert_platform_updated_between_exotel_create_and_delete(
         stats, twin.requests.snapshot()["log"], "PATCH /update-phone-number/{phone_number}"
     )
 

@@ -17,12 +17,7 @@ pytest.importorskip("vapi", reason="the Vapi resources need vapi-server-sdk (the
 from pulumi_exotel.emulator.server import Account, EmulatorServer  # noqa: E402
 from pulumi_exotel.twins.vapi import VapiTwinServer  # noqa: E402
 from tests.conftest import Stats  # noqa: E402
-from tests.engine.both_sides import (  # noqa: E402
-    assert_forgotten_objects_need_adopt,
-    assert_no_change_preview_asks_neither,
-    assert_no_trunk_left_at_exotel,
-    assert_platform_updated_between_exotel_create_and_delete,
-)
+from tests.engine import both_sides  # noqa: E402
 from tests.engine.conftest import EXAMPLES, PROGRAMS, emulator_config  # noqa: E402
 from tests.engine.harness import Workspace  # noqa: E402
 
@@ -106,7 +101,7 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
     assert ws.outputs()["vapi_password"] == "[secret]"
 
     # No change: zero requests to Exotel and to Vapi.
-    assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
 
     # In-place update of the number: same Vapi object, one PATCH.
     ws.config({"t:numberName": "support", "t:assistantId": "asst-engine"})
@@ -130,7 +125,7 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
 
     # Adopt: forget both in state; without adopt the existing objects are a clear error, with
     # it they are taken over and nothing new is made.
-    assert_forgotten_objects_need_adopt(
+    both_sides.assert_forgotten_objects_need_adopt(
         ws, ["vapi-number", "vapi-cred"], "Vapi", {"t:adopt": "true"}
     )
     assert [c["id"] for c in twin.list("credential")] == [cred2["id"]]
@@ -138,35 +133,28 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
     ws.preview("--expect-no-changes")
 
     # Destroy leaves nothing on either side.
-    ws.destroy()
-    assert twin.list("credential") == [] and twin.list("phone-number") == []
-    assert_no_trunk_left_at_exotel(emulator_settings)
+    both_sides.assert_destroy_leaves_nothing(
+        ws, emulator_settings, lambda: twin.list("credential") + twin.list("phone-number")
+    )
 
 
 def test_rotation_updates_vapi_in_place_between_exotel_create_and_delete(
     vapi_stack: Callable[..., Workspace], twin: Twin, stats: Stats
 ) -> None:
-    ws = vapi_stack()
-    ws.up()
-    before = ws.outputs(show_secrets=True)
-    [cred] = twin.list("credential")
-
-    ws.config({"t:keepers": "2"})
-    stats.reset()
-    twin.reset_stats()
-    ws.up()
-    after = ws.outputs(show_secrets=True)
+    rotation = both_sides.up_and_rotate(vapi_stack(), stats, twin.server.log, {"t:keepers": "2"})
+    before, after = rotation.before, rotation.after
     vapi_log = twin.stats()["log"]  # before the checks below add their own GETs
 
     # Vapi now holds the new credential, on the same object.
-    assert after["vapi_credential_id"] == cred["id"]
+    assert after["vapi_credential_id"] == before["vapi_credential_id"]
     assert after["exotel_user"] != before["exotel_user"]
     [held] = twin.list("credential")
+    assert held["id"] == before["vapi_credential_id"]
     assert held["outboundAuthenticationPlan"]["authUsername"] == after["exotel_user"]
-    assert twin.password(cred["id"]) == after["vapi_password"] != before["vapi_password"]
+    assert twin.password(held["id"]) == after["vapi_password"] != before["vapi_password"]
 
     # Order on the shared clock: Exotel create, Vapi PATCH, Exotel delete; nothing else on Vapi.
-    assert_platform_updated_between_exotel_create_and_delete(
+    both_sides.assert_platform_updated_between_exotel_create_and_delete(
         stats, vapi_log, "PATCH /credential/{id}"
     )
 
@@ -217,7 +205,7 @@ def test_vapi_example_up_no_change_preview_destroy(
     assert out["inbound_destinations"] == ["sip.vapi.ai:5061;transport=tls"]
     assert out["sip_password"] == "[secret]"
 
-    assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
+    both_sides.assert_no_change_preview_asks_neither(ws, stats, twin.server.log)
 
     ws.destroy()
     assert twin.list("credential") == [] and twin.list("phone-number") == []
