@@ -1,6 +1,7 @@
-"""Checks the platform stack tests (Retell, ElevenLabs, Vapi) make on both sides of one stack:
-Exotel, through the emulator's request counter, and the Voice-AI platform, through its twin's
-``RequestLog``. Both servers run in the test process and stamp requests on one clock."""
+"""Checks the platform stack tests (LiveKit, Retell, ElevenLabs, Vapi) make on both sides of one
+stack: Exotel, through the emulator's request counter, and the Voice-AI platform, through its
+twin's ``RequestLog`` (the twins and the emulator run in the test process and stamp requests on
+one clock), or through the state the platform's objects leave."""
 
 from __future__ import annotations
 
@@ -67,6 +68,14 @@ def assert_platform_updated_between_exotel_create_and_delete(
         platform_route,
         "exotel DELETE",
     ]
+
+
+def refresh_drops_and_up_recreates(ws: Workspace, *names: str) -> None:
+    """After the platform's objects of the resources ``names`` were deleted behind Pulumi's back:
+    `refresh` drops them from state, and `up` creates them again."""
+    ws.refresh()
+    assert set(names).isdisjoint(ws.resources()), sorted(ws.resources())
+    ws.up()
 
 
 def assert_forgotten_objects_need_adopt(

@@ -17,6 +17,7 @@ from livekit.protocol import sip
 
 from pulumi_exotel.client import ExotelClient
 from tests.conftest import Stats
+from tests.engine import both_sides
 from tests.engine.conftest import EXAMPLES, PROGRAMS
 from tests.engine.harness import Workspace
 from tests.engine.test_examples import check_output_contract
@@ -96,9 +97,7 @@ def test_up_preview_update_refresh_destroy(
 
     # Deleted out of band: refresh drops it from state, the next up creates it again.
     api.delete_trunk(trunk.sip_trunk_id)
-    ws.refresh()
-    assert "livekit-out" not in ws.resources()
-    ws.up()
+    both_sides.refresh_drops_and_up_recreates(ws, "livekit-out")
     (again,) = api.outbound_trunks()
     assert again.sip_trunk_id != trunk.sip_trunk_id
     assert ws.outputs()["sip_trunk_id"] == again.sip_trunk_id
@@ -213,9 +212,7 @@ def test_end_to_end_example_both_sides_in_one_program(
 
     # The rule deleted out of band: refresh drops it, up puts it back.
     api.delete_dispatch_rule(rule2.sip_dispatch_rule_id)
-    ws.refresh()
-    assert "calls" not in ws.resources()
-    ws.up()
+    both_sides.refresh_drops_and_up_recreates(ws, "calls")
     (rule3,) = api.dispatch_rules()
     assert list(rule3.trunk_ids) == [inbound.sip_trunk_id]
 

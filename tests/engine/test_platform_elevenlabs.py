@@ -71,9 +71,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
     assert twin.stored(sip_id)["label"] == "Renamed line"
 
     twin.remove(sip_id)
-    ws.refresh()
-    assert NAME not in ws.resources()
-    ws.up()
+    both_sides.refresh_drops_and_up_recreates(ws, NAME)
     recreated = ws.outputs()["elevenlabs_phone_number_id"]
     assert recreated != sip_id and recreated in twin.ids()
 

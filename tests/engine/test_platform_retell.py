@@ -63,9 +63,7 @@ def test_lifecycle_up_preview_update_refresh_adopt_destroy(
 
     # Deleted in Retell behind Pulumi's back: refresh drops it, up imports it again.
     twin.remove(NUMBER)
-    ws.refresh()
-    assert NUMBER_URN_NAME not in ws.resources()
-    ws.up()
+    both_sides.refresh_drops_and_up_recreates(ws, NUMBER_URN_NAME)
     assert twin.numbers() == [NUMBER]
     assert twin.credential(NUMBER) == (outputs["sip_username"], outputs["sip_password"])
 

@@ -115,9 +115,7 @@ def test_up_no_change_preview_update_refresh_adopt_destroy(
     # Deleted out of band: refresh drops both from state, up creates them again.
     twin.http.delete(f"/phone-number/{number['id']}").raise_for_status()
     twin.http.delete(f"/credential/{cred['id']}").raise_for_status()
-    ws.refresh()
-    assert {"vapi-cred", "vapi-number"}.isdisjoint(ws.resources())
-    ws.up()
+    both_sides.refresh_drops_and_up_recreates(ws, "vapi-cred", "vapi-number")
     [cred2] = twin.list("credential")
     [number2] = twin.list("phone-number")
     assert cred2["id"] != cred["id"] and number2["credentialId"] == cred2["id"]
