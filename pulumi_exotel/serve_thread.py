@@ -16,9 +16,14 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["ServerThread"]
+__all__ = ["KEEP_ALIVE_SECONDS", "ServerThread"]
 
 _START_TIMEOUT_SECONDS = 10.0
+#: How long an idle keep-alive connection stays open. httpx drops a pooled connection after 5 s
+#: idle by default and uvicorn closes one after 5 s too: with equal timers, a request sent just as
+#: the server closes meets "connection reset" (seen once in CI, on a test's control client). The
+#: server waiting longer than any client keeps the close on the client's side.
+KEEP_ALIVE_SECONDS = 65
 
 
 @dataclass
@@ -47,6 +52,7 @@ class ServerThread:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=2,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(

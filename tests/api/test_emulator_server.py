@@ -4,9 +4,11 @@ and ``serve`` as the CLI runs it."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,6 +107,20 @@ def test_start_stop_and_base_url(tmp_path: Path) -> None:
         server.stop()  # idempotent
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/_emulator/health", timeout=1)
+
+
+def test_an_idle_connection_outlives_the_clients_keep_alive(
+    emulator_server: EmulatorServer,
+) -> None:
+    """A connection httpx still holds after its 5 s keep-alive is still open on the server, so a
+    request on it never meets a close the client could not see coming."""
+    request = b"GET /_emulator/health HTTP/1.1\r\nHost: emulator\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", emulator_server.port), timeout=10) as sock:
+        sock.sendall(request)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        time.sleep(httpx.Limits().keepalive_expiry + 0.5)  # httpx's default: 5 s
+        sock.sendall(request)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
 
 
 def test_account_repr_hides_the_token() -> None:
