@@ -457,10 +457,11 @@ class _RedisStore(Store):
         return RateBucket(self._build_bucket, [Rate(limit, window_ms)], self._guard)
 
     def _build_bucket(self, rates: list[Rate]) -> AbstractBucket:
-        bucket = _ReloadingRedisBucket.init(
-            rates, self._client(), f"pulumi-exotel:rate:{self.account}"
+        # Built directly rather than through RedisBucket.init, which would first load the
+        # library's own script: only ours (_PUT_ITEM) is ever run.
+        bucket = _ReloadingRedisBucket(
+            rates, self._client(), f"pulumi-exotel:rate:{self.account}", script_hash=""
         )
-        assert isinstance(bucket, _ReloadingRedisBucket)  # a sync client gives a sync bucket
         bucket.load_script()
         return bucket
 
