@@ -3,8 +3,8 @@ and ``serve`` as the CLI runs it."""
 
 from __future__ import annotations
 
+import http.client
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -114,13 +114,21 @@ def test_an_idle_connection_outlives_the_clients_keep_alive(
 ) -> None:
     """A connection httpx still holds after its 5 s keep-alive is still open on the server, so a
     request on it never meets a close the client could not see coming."""
-    request = b"GET /_emulator/health HTTP/1.1\r\nHost: emulator\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", emulator_server.port), timeout=10) as sock:
-        sock.sendall(request)
-        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    connection = http.client.HTTPConnection("127.0.0.1", emulator_server.port, timeout=10)
+    try:
+        connection.request("GET", "/_emulator/health")
+        first = connection.getresponse()
+        first.read()  # the whole response, however TCP split it, so the socket is reusable
+        assert first.status == 200
+        socket_used = connection.sock
         time.sleep(httpx.Limits().keepalive_expiry + 0.5)  # httpx's default: 5 s
-        sock.sendall(request)
-        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        connection.request("GET", "/_emulator/health")
+        second = connection.getresponse()  # RemoteDisconnected if the server closed meanwhile
+        second.read()
+        assert second.status == 200
+        assert connection.sock is socket_used, "the second request needed a new connection"
+    finally:
+        connection.close()
 
 
 def test_account_repr_hides_the_token() -> None:
