@@ -107,7 +107,10 @@ def test_a_late_destination_write_is_deleted_by_the_next_update(
     sid = api.create_trunk("t_dest").trunk_sid
     config = {**store_config, "exotel:timeoutSeconds": "0.5"}
     destinations = engine_for(DestinationUriProvider(), config)
-    stats.fault("late_commit", "POST", "/destination-uris$", delay_ms=1500)
+    # The client gives up after 0.5 s and looks the object up after its first backoff (0.5 s
+    # plus up to 0.5 s of jitter): by 1.5 s at the latest. The held POST must land well after
+    # that, or the lookup finds it and there is no repeat to clean up (1 run in 30 at 1.5 s).
+    stats.fault("late_commit", "POST", "/destination-uris$", delay_ms=3000)
     props = {
         "trunk_sid": sid,
         "destination": "sip.example.com:5061;transport=tls",
