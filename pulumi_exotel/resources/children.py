@@ -23,7 +23,7 @@ from pulumi.dynamic import DiffResult, UpdateResult
 
 from pulumi_exotel.client import ApiError, ExotelClient, NotFound, ServerError
 from pulumi_exotel.client.http import unsure_creates
-from pulumi_exotel.client.store import open_store
+from pulumi_exotel.client.store import Journal, open_store
 from pulumi_exotel.resources.base import (
     ExotelProvider,
     ExotelProviderError,
@@ -184,8 +184,12 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
     # --- the intent journal around create ----------------------------------------------------
 
     def _intent(self, client: ExotelClient, props: Props) -> Intent | None:
+        return self._intent_in(client.journal, props)
+
+    def _intent_in(self, journal: Journal, props: Props) -> Intent | None:
+        """This resource's intent record in ``journal``, named by its trunk and natural key."""
         natural = f"{props['trunk_sid']}:{self._natural_key(props)}"
-        return Intent.of(client.journal, self.resource_class, props, natural)
+        return Intent.of(journal, self.resource_class, props, natural)
 
     def _recover(self, client: ExotelClient, props: Props, intent: Intent) -> ChildT | None:
         """The object an interrupted earlier create of this resource made, taken over; None
@@ -261,8 +265,7 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         try:
             settings = current_settings()
             journal = open_store(settings.store_location, settings.api_root).journal
-            natural = f"{props.get('trunk_sid')}:{self._natural_key(props)}"
-            intent = Intent.of(journal, self.resource_class, props, natural)
+            intent = self._intent_in(journal, props)
             record = intent.get() if intent is not None else None
         except Exception:  # diff never fails on the journal: it is only a hint
             return False
@@ -346,11 +349,16 @@ class TrunkChildProvider(ExotelProvider, Generic[ChildT]):
         """``natural key → object id`` of the trunk's objects of this kind (one listing)."""
         return {self._key_of(obj): obj.id for obj in self._listing(client, trunk_sid)}
 
-    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
-        """The existing object with the natural key of ``props``, if any."""
+    def _with_key(self, client: ExotelClient, props: Props) -> list[ChildT]:
+        """The trunk's objects of this kind with the natural key of ``props``: one at most,
+        except where Exotel appends repeats (``looks_before_posting``)."""
         key = self._natural_key(props)
         listed = self._listing(client, props["trunk_sid"])
-        return next((obj for obj in listed if self._key_of(obj) == key), None)
+        return [obj for obj in listed if self._key_of(obj) == key]
+
+    def _find(self, client: ExotelClient, props: Props) -> ChildT | None:
+        """The existing object with the natural key of ``props``, if any."""
+        return next(iter(self._with_key(client, props)), None)
 
     def _get(
         self, client: ExotelClient, trunk_sid: str, object_id: str, max_age: float

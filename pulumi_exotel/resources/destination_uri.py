@@ -112,9 +112,7 @@ class DestinationUriProvider(TrunkChildProvider[DestinationObject]):
         return entry.normalized
 
     def _repeats(self, client: ExotelClient, props: Props, keep_id: str) -> list[DestinationObject]:
-        wanted = self._natural_key(props)
-        entries = self._listing(client, props["trunk_sid"])
-        return [e for e in entries if self._key_of(e) == wanted and e.id != keep_id]
+        return [entry for entry in self._with_key(client, props) if entry.id != keep_id]
 
     def _post(self, client: ExotelClient, props: Props) -> DestinationObject:
         trunk_sid, destination = props["trunk_sid"], props["destination"]
