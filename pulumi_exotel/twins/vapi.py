@@ -185,8 +185,9 @@ class _Objects:
     def show(self, object_id: str) -> Json:
         return self.shown(self.get(object_id))
 
-    def listed(self) -> list[Json]:
-        return [self.shown(stored) for stored in self.by_id.values()]
+    def listed(self, limit: int | None = None) -> list[Json]:
+        """The first ``limit`` objects (all of them for None), oldest first."""
+        return [self.shown(stored) for stored in list(self.by_id.values())[:limit]]
 
     def patch(self, object_id: str, body: Json) -> Json:
         """PATCH: each top-level field given replaces the stored one (null clears it)."""
@@ -267,7 +268,7 @@ class VapiTwin:
 
     def list_numbers(self, limit: int) -> list[Json]:
         with self._lock:
-            return self._numbers.listed()[:limit]
+            return self._numbers.listed(limit)
 
     def get_number(self, number_id: str) -> Json:
         with self._lock:
