@@ -1,7 +1,7 @@
 """A create the server applies after the client gave up ends, after at most one more `up`, with
 exactly one object, for every kind (issue 12).
 
-The emulator's ``late_commit`` fault holds the first POST of one kind for 2.5 s and then applies
+The emulator's ``late_commit`` fault holds the first POST of one kind for 3.5 s and then applies
 it, while the provider's client gives up after 1 s, finds nothing, and posts again. Exotel
 refuses a repeated trunk name, number, IP or user name, so for those the late write fails
 silently; it appends a repeated destination, so there the first `up` leaves two entries and the
@@ -28,7 +28,11 @@ from tests.engine.harness import Workspace
 pytestmark = pytest.mark.engine
 
 CLIENT_TIMEOUT_SECONDS = 1
-LATE_BY_MS = 2500
+# The client looks the object up after its timeout and first backoff (0.5 s plus up to 0.5 s of
+# jitter): by 2 s at the latest. The held POST lands 1.5 s after that, so the lookup never finds
+# it, and a destination's late write is always a repeat (a margin of 0.5 s left that to a
+# loaded machine's scheduling).
+LATE_BY_MS = 3500
 
 KINDS = {
     "trunk": r"/trunks$",
